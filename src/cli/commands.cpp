@@ -1,0 +1,72 @@
+// Dispatch: `projconv COMMAND ...` runs a command; anything else is `projconv convert ...` (IN OUT converts).
+#include "cli/commands.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "core/io.hpp"
+
+namespace projconv {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"convert", "convert IATI activity data between XML and JSON (the default command)", run_convert},
+  };
+  return table;
+}
+
+namespace {
+
+void print_overview() {
+  std::printf(
+      "projconv %s: validate and convert IATI activity data (XML, JSON) without losing anything.\n\n"
+      "Usage:\n"
+      "  projconv IN OUT              convert (formats from the extensions, or sniffed)\n"
+      "  projconv COMMAND [ARGS...]   run a command\n\n"
+      "Commands:\n",
+      PROJCONV_VERSION);
+  for (const auto& c : commands()) std::printf("  %-10s %s\n", std::string(c.name).c_str(), std::string(c.summary).c_str());
+  std::printf(
+      "\nExamples:\n"
+      "  projconv activities.xml activities.json\n"
+      "  projconv activities.json - --to xml | less\n"
+      "  projconv convert --help\n\n"
+      "Exit codes: 0 success, 1 the data cannot be read (or has errors), 2 usage or environment error.\n");
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  install_signal_cleanup();
+  try {
+    if (argc >= 2) {
+      std::string_view first = argv[1];
+      if (first == "--help" || first == "-h" || first == "help") {
+        print_overview();
+        return kExitOk;
+      }
+      if (first == "--version" || first == "-V") {
+        std::printf("projconv %s (IATI activity schema 2.03)\n", PROJCONV_VERSION);
+        return kExitOk;
+      }
+      for (const auto& c : commands()) {
+        if (c.name == first) {
+          std::string prog = "projconv " + std::string(c.name);
+          argv[1] = prog.data();
+          return c.run(argc - 1, argv + 1);
+        }
+      }
+    }
+    return run_convert(argc, argv);
+  } catch (const IoError& e) {
+    std::fprintf(stderr, "projconv: error: %s\n", e.what());
+    return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "projconv: error: out of memory\n");
+    return kExitUsage;
+  }
+}
+
+}  // namespace projconv

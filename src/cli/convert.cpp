@@ -1,0 +1,84 @@
+// `projconv [convert] IN OUT`: converts between formats, writing the output only when the whole input was read.
+#include <cstdio>
+#include <string>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/parse.hpp"
+#include "formats/pipeline.hpp"
+
+namespace projconv {
+
+namespace {
+
+struct ConvertArgs {
+  std::string in, out, from, to;
+  size_t max_depth = 256;
+};
+
+std::string format_names() {
+  std::string s;
+  for (const auto& f : formats()) s += (s.empty() ? "" : ", ") + std::string(f.name);
+  return s;
+}
+
+int usage_error(const std::string& msg) {
+  std::fprintf(stderr, "projconv: error: %s\nRun 'projconv convert --help' for usage.\n", msg.c_str());
+  return kExitUsage;
+}
+
+}  // namespace
+
+int run_convert(int argc, char** argv) {
+  ConvertArgs a;
+  CLI::App app{"Convert IATI activity data between formats, losslessly.", "projconv convert"};
+  app.footer(
+      "Formats: " + format_names() +
+      ". They come from the file extensions, then from the content; --from and --to override.\n"
+      "'-' is stdin or stdout (stdout needs --to).\n\n"
+      "Examples:\n"
+      "  projconv activities.xml activities.json\n"
+      "  projconv convert activities.json activities.xml\n"
+      "  cat activities.xml | projconv - - --to json\n\n"
+      "Exit codes: 0 converted, 1 the input cannot be read as IATI activity data, 2 usage or environment error.");
+  app.add_option("IN", a.in, "input file, or - for stdin")->required();
+  app.add_option("OUT", a.out, "output file, or - for stdout")->required();
+  app.add_option("--from", a.from, "input format (" + format_names() + ")");
+  app.add_option("--to", a.to, "output format (" + format_names() + ")");
+  app.add_option("--max-depth", a.max_depth, "refuse data nested deeper than this")->check(CLI::PositiveNumber);
+  if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
+
+  const FormatInfo* from = nullptr;
+  if (!a.from.empty() && !(from = format_by_name(a.from))) return usage_error("unknown --from format '" + a.from + "'");
+  const FormatInfo* to = nullptr;
+  if (!a.to.empty()) {
+    if (!(to = format_by_name(a.to))) return usage_error("unknown --to format '" + a.to + "'");
+  } else if (a.out == "-") {
+    return usage_error("writing to stdout needs --to (" + format_names() + ")");
+  } else if (!(to = format_by_path(a.out))) {
+    return usage_error("cannot tell the output format of '" + a.out + "' from its extension; use --to");
+  }
+  if (!from && a.in != "-") from = format_by_path(a.in);
+
+  std::unique_ptr<Source> in = Source::open(a.in);
+  // Writing over the input (same path, symlink or hard link) would destroy it: refuse.
+  struct stat sin {}, sout {};
+  if (a.out != "-" && in->stat(sin) && ::stat(a.out.c_str(), &sout) == 0 && S_ISREG(sout.st_mode) &&
+      sin.st_dev == sout.st_dev && sin.st_ino == sout.st_ino)
+    return usage_error("the output '" + a.out + "' is the input file; write to another file");
+
+  TextReporter rep(stderr);
+  ConvertOptions opt;
+  opt.from = from;
+  opt.to = to;
+  opt.file = a.in == "-" ? std::string("<stdin>") : a.in;
+  opt.max_depth = a.max_depth;
+  FileOutput out(a.out);
+  if (convert(*in, out, rep, opt) != ReadResult::Ok) return kExitFindings;
+  out.commit();
+  return kExitOk;
+}
+
+}  // namespace projconv

@@ -1,0 +1,119 @@
+// The code table (layer, severity, wording) and the rendering of diagnostics to text.
+#include "core/diag.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace projconv {
+
+namespace {
+
+// One row per code projconv can emit. Messages name the thing and quote the value, so a person can act.
+const std::vector<CodeInfo> kCodes = {
+    {"xml-syntax", "wellformed", Severity::Error, "The XML is not well-formed",
+     "the XML is not well-formed: {detail}"},
+    {"xml-unclosed", "wellformed", Severity::Error, "An element is not closed before the end of the file",
+     "<{element}> is not closed before the end of the file"},
+    {"xml-encoding", "wellformed", Severity::Error, "The file is not in UTF-8",
+     "the file is encoded as {encoding}; projconv reads UTF-8 only: re-save it as UTF-8"},
+    {"doctype-not-allowed", "wellformed", Severity::Error, "A DOCTYPE with declarations is not allowed",
+     "a DOCTYPE with an internal subset is not allowed in IATI data (entities are never expanded)"},
+    {"json-syntax", "wellformed", Severity::Error, "The JSON is not well-formed",
+     "the JSON is not well-formed: {detail}"},
+    {"json-shape", "wellformed", Severity::Error, "The JSON does not have the projconv IATI shape",
+     "{detail}"},
+    {"too-deep", "wellformed", Severity::Error, "Nesting deeper than --max-depth",
+     "the data is nested deeper than {limit} levels"},
+    {"not-iati", "wellformed", Severity::Error, "The root element is not iati-activities",
+     "the root element is <{root}>, not <iati-activities>: this is not an IATI activity file"},
+    {"not-activity-file", "wellformed", Severity::Error, "An organisation file where activities are expected",
+     "this is an IATI organisation file (<iati-organisations>), not an activity file; converting organisation "
+     "files is not supported yet"},
+    {"unknown-format", "usage", Severity::Error, "The data format cannot be told",
+     "cannot tell the format of {what}: {detail}"},
+    {"mixed-content", "conversion", Severity::Warning, "Text mixed with elements is moved ahead of them",
+     "<{element}> mixes text with child elements; the text is kept but written before the children"},
+    {"pi-dropped", "conversion", Severity::Warning, "A processing instruction inside an activity is dropped",
+     "the processing instruction <?{target}?> inside an activity cannot be represented and is dropped"},
+};
+
+}  // namespace
+
+std::string_view to_string(Severity s) {
+  switch (s) {
+    case Severity::Note: return "note";
+    case Severity::Warning: return "warning";
+    case Severity::Error: return "error";
+  }
+  return "error";
+}
+
+std::string_view Diagnostic::get(std::string_view key) const {
+  for (const auto& [k, v] : facts)
+    if (k == key) return v;
+  return {};
+}
+
+const CodeInfo* find_code(std::string_view code) {
+  for (const auto& c : kCodes)
+    if (c.code == code) return &c;
+  return nullptr;
+}
+
+const std::vector<CodeInfo>& all_codes() { return kCodes; }
+
+Diagnostic make_diag(std::string_view code) {
+  Diagnostic d;
+  d.code = std::string(code);
+  if (const CodeInfo* c = find_code(code)) d.severity = c->severity;
+  return d;
+}
+
+std::string render_message(const Diagnostic& d) {
+  const CodeInfo* c = find_code(d.code);
+  std::string_view tpl = c ? c->message : std::string_view("{detail}");
+  std::string out;
+  if (!d.activity.empty()) out += "activity " + d.activity + ": ";
+  for (size_t i = 0; i < tpl.size(); ++i) {
+    if (tpl[i] == '{') {
+      size_t end = tpl.find('}', i);
+      if (end != std::string_view::npos) {
+        out += d.get(tpl.substr(i + 1, end - i - 1));
+        i = end;
+        continue;
+      }
+    }
+    out += tpl[i];
+  }
+  return out;
+}
+
+std::string render_text(const Diagnostic& d) {
+  std::string out = d.file.empty() ? std::string("<input>") : d.file;
+  if (d.loc.known()) out += ":" + std::to_string(d.loc.line) + ":" + std::to_string(d.loc.col);
+  out += ": ";
+  out += to_string(d.severity);
+  out += ": ";
+  out += render_message(d);
+  out += " [" + d.code + "]";
+  return out;
+}
+
+TextReporter::TextReporter(std::FILE* out) : out_(out) {}
+
+void TextReporter::report(Diagnostic d) {
+  switch (d.severity) {
+    case Severity::Error: ++errors_; break;
+    case Severity::Warning: ++warnings_; break;
+    case Severity::Note: ++notes_; break;
+  }
+  std::string line = render_text(d);
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), out_);
+}
+
+size_t CollectingReporter::count(Severity s) const {
+  return static_cast<size_t>(std::count_if(diags.begin(), diags.end(), [s](const auto& d) { return d.severity == s; }));
+}
+
+}  // namespace projconv

@@ -1,0 +1,88 @@
+// Diagnostics as data: a code, a location, a path and the facts; their text is rendered in diag.cpp only.
+//
+// DESIGN: a finding is built where it is found, with facts (`value`, `expected`, ...) but no prose. The
+// code table in diag.cpp gives each code its layer, default severity and message template, so the wording
+// lives in one place and tests assert codes, locations and paths rather than sentences. Reporters consume
+// diagnostics one at a time, so memory does not grow with the number of findings.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace projconv {
+
+enum class Severity { Note, Warning, Error };
+std::string_view to_string(Severity s);
+
+struct Loc {
+  uint32_t line = 0;  // 1-based; 0 = unknown
+  uint32_t col = 0;   // 1-based, in Unicode code points
+  bool known() const { return line != 0; }
+};
+
+struct Diagnostic {
+  std::string code;
+  Severity severity = Severity::Error;
+  std::string file;
+  Loc loc;
+  std::string activity;  // iati-identifier of the activity, if any
+  std::string path;      // e.g. /iati-activities/iati-activity[3]/budget[1]/value
+  std::vector<std::pair<std::string, std::string>> facts;
+
+  Diagnostic& fact(std::string key, std::string value) {
+    facts.emplace_back(std::move(key), std::move(value));
+    return *this;
+  }
+  std::string_view get(std::string_view key) const;
+};
+
+// Builds a diagnostic for a code with its table severity.
+Diagnostic make_diag(std::string_view code);
+
+struct CodeInfo {
+  std::string_view code;
+  std::string_view layer;
+  Severity severity;
+  std::string_view summary;
+  std::string_view message;  // template; {name} is replaced by the fact `name`
+};
+const CodeInfo* find_code(std::string_view code);
+const std::vector<CodeInfo>& all_codes();
+
+// The one place where a diagnostic becomes a sentence.
+std::string render_message(const Diagnostic& d);
+// `file:line:col: severity: message [code]`, the gcc/shellcheck shape.
+std::string render_text(const Diagnostic& d);
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  virtual void report(Diagnostic d) = 0;
+};
+
+// Counts by severity and prints each finding as text to a FILE* (stderr by default).
+class TextReporter : public Reporter {
+ public:
+  explicit TextReporter(std::FILE* out);
+  void report(Diagnostic d) override;
+  size_t errors() const { return errors_; }
+  size_t warnings() const { return warnings_; }
+  size_t notes() const { return notes_; }
+
+ private:
+  std::FILE* out_;
+  size_t errors_ = 0, warnings_ = 0, notes_ = 0;
+};
+
+// Keeps every diagnostic; for tests and library users.
+class CollectingReporter : public Reporter {
+ public:
+  void report(Diagnostic d) override { diags.push_back(std::move(d)); }
+  std::vector<Diagnostic> diags;
+  size_t count(Severity s) const;
+};
+
+}  // namespace projconv

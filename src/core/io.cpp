@@ -1,0 +1,211 @@
+// Reading inputs and writing outputs safely: checked writes, temp file plus rename, cleanup on signals.
+#include "core/io.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace projconv {
+
+namespace {
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+class FdSource : public Source {
+ public:
+  FdSource(int fd, std::string name, bool owned) : Source(std::move(name)), fd_(fd), owned_(owned) {}
+  ~FdSource() override {
+    if (owned_) ::close(fd_);
+  }
+
+ protected:
+  size_t read_raw(char* buf, size_t n) override {
+    for (;;) {
+      ssize_t got = ::read(fd_, buf, n);
+      if (got >= 0) return static_cast<size_t>(got);
+      if (errno == EINTR) continue;
+      throw IoError(name() + ": cannot read: " + errno_text(errno));
+    }
+  }
+  int fd() const override { return fd_; }
+
+ private:
+  int fd_;
+  bool owned_;
+};
+
+class StringSource : public Source {
+ public:
+  StringSource(std::string data, std::string name) : Source(std::move(name)), data_(std::move(data)) {}
+
+ protected:
+  size_t read_raw(char* buf, size_t n) override {
+    size_t k = std::min(n, data_.size() - pos_);
+    std::memcpy(buf, data_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+
+ private:
+  std::string data_;
+  size_t pos_ = 0;
+};
+
+// The temp file to remove if a signal ends the process; a plain buffer, since handlers may not allocate.
+char g_pending_temp[4096];
+std::atomic<bool> g_has_pending{false};
+
+void on_signal(int sig) {
+  if (g_has_pending.load()) ::unlink(g_pending_temp);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+void set_pending(const std::string& path) {
+  if (path.size() < sizeof g_pending_temp) {
+    std::memcpy(g_pending_temp, path.c_str(), path.size() + 1);
+    g_has_pending.store(true);
+  }
+}
+
+void clear_pending() { g_has_pending.store(false); }
+
+}  // namespace
+
+std::unique_ptr<Source> Source::open(const std::string& path) {
+  if (path == "-") return std::make_unique<FdSource>(0, "-", false);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError(path + ": cannot open: " + errno_text(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw IoError(path + ": is a directory");
+  }
+  return std::make_unique<FdSource>(fd, path, true);
+}
+
+std::unique_ptr<Source> Source::from_string(std::string data, std::string name) {
+  return std::make_unique<StringSource>(std::move(data), std::move(name));
+}
+
+size_t Source::read(char* buf, size_t n) {
+  if (pushback_pos_ < pushback_.size()) {
+    size_t k = std::min(n, pushback_.size() - pushback_pos_);
+    std::memcpy(buf, pushback_.data() + pushback_pos_, k);
+    pushback_pos_ += k;
+    return k;
+  }
+  return read_raw(buf, n);
+}
+
+std::string_view Source::peek(size_t n) {
+  if (pushback_pos_ > 0) {
+    pushback_.erase(0, pushback_pos_);
+    pushback_pos_ = 0;
+  }
+  while (pushback_.size() < n) {
+    char tmp[4096];
+    size_t got = read_raw(tmp, std::min(sizeof tmp, n - pushback_.size()));
+    if (got == 0) break;
+    pushback_.append(tmp, got);
+  }
+  return std::string_view(pushback_).substr(0, n);
+}
+
+bool Source::stat(struct stat& st) const {
+  int f = fd();
+  return f >= 0 && ::fstat(f, &st) == 0;
+}
+
+FileOutput::FileOutput(std::string target) : target_(std::move(target)) {
+  buf_.reserve(1 << 20);
+  if (target_ == "-") {
+    fd_ = 1;
+    direct_ = true;
+    return;
+  }
+  struct stat st {};
+  if (::stat(target_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) throw IoError(target_ + ": is a directory");
+    fd_ = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) throw IoError(target_ + ": cannot open for writing: " + errno_text(errno));
+    direct_ = true;
+    return;
+  }
+  std::string dir = ".", base = target_;
+  if (size_t slash = target_.rfind('/'); slash != std::string::npos) {
+    dir = slash == 0 ? "/" : target_.substr(0, slash);
+    base = target_.substr(slash + 1);
+  }
+  temp_ = (dir == "/" ? "" : dir) + "/." + base + ".projconv-XXXXXX";
+  fd_ = ::mkstemp(temp_.data());
+  if (fd_ < 0) throw IoError(target_ + ": cannot create a file in " + dir + ": " + errno_text(errno));
+  set_pending(temp_);
+  // mkstemp makes 0600; give the result the usual mode, as a plain create would.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd_, 0666 & ~mask);
+}
+
+FileOutput::~FileOutput() {
+  if (!direct_ && fd_ >= 0) ::close(fd_);
+  if (!committed_ && !temp_.empty()) {
+    ::unlink(temp_.c_str());
+    clear_pending();
+  }
+  if (direct_ && fd_ > 2) ::close(fd_);
+}
+
+void FileOutput::write(std::string_view data) {
+  if (buf_.size() + data.size() > (1 << 20)) flush_buffer();
+  if (data.size() >= (1 << 20)) {
+    buf_.append(data);
+    flush_buffer();
+  } else {
+    buf_.append(data);
+  }
+}
+
+void FileOutput::flush_buffer() {
+  const char* p = buf_.data();
+  size_t left = buf_.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw IoError(target_ + ": cannot write: " + errno_text(errno));
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  buf_.clear();
+}
+
+void FileOutput::commit() {
+  flush_buffer();
+  if (direct_) {
+    committed_ = true;
+    return;
+  }
+  if (::fsync(fd_) != 0) throw IoError(target_ + ": cannot write: " + errno_text(errno));
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) throw IoError(target_ + ": cannot write: " + errno_text(errno));
+  if (::rename(temp_.c_str(), target_.c_str()) != 0)
+    throw IoError(target_ + ": cannot replace: " + errno_text(errno));
+  committed_ = true;
+  clear_pending();
+}
+
+void install_signal_cleanup() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGHUP, on_signal);
+  // Ignored so a full file-size limit shows as EFBIG from write() rather than killing us mid-file.
+  std::signal(SIGXFSZ, SIG_IGN);
+}
+
+}  // namespace projconv

@@ -1,0 +1,83 @@
+// Byte sources (a file, stdin or memory, with a peek for sniffing) and outputs (atomic files, stdout, memory).
+#pragma once
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <sys/stat.h>
+
+namespace projconv {
+
+// An environment fault (unreadable input, unwritable output): exit code 2.
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  // "-" is stdin. Throws IoError when the file cannot be opened.
+  static std::unique_ptr<Source> open(const std::string& path);
+  static std::unique_ptr<Source> from_string(std::string data, std::string name);
+
+  // Reads up to n bytes; 0 at end of input. Throws IoError.
+  size_t read(char* buf, size_t n);
+  // The first bytes of the input without consuming them (fewer at end of input).
+  std::string_view peek(size_t n);
+  const std::string& name() const { return name_; }
+  // Identity of the underlying file, to refuse writing over the input.
+  bool stat(struct stat& st) const;
+
+ protected:
+  explicit Source(std::string name) : name_(std::move(name)) {}
+  virtual size_t read_raw(char* buf, size_t n) = 0;
+  virtual int fd() const { return -1; }
+
+ private:
+  std::string name_;
+  std::string pushback_;
+  size_t pushback_pos_ = 0;
+};
+
+class Output {
+ public:
+  virtual ~Output() = default;
+  // Throws IoError on a failed write.
+  virtual void write(std::string_view data) = 0;
+};
+
+class StringOutput : public Output {
+ public:
+  void write(std::string_view data) override { text.append(data); }
+  std::string text;
+};
+
+// Writes to a temp file beside the target and renames it over the target only on commit(), so a failed
+// run leaves no output and an old file untouched. Non-regular targets (`-`, /dev/full, a FIFO) are
+// written directly. Every write is checked; the destructor removes the temp file if commit() never ran.
+class FileOutput : public Output {
+ public:
+  explicit FileOutput(std::string target);
+  ~FileOutput() override;
+  FileOutput(const FileOutput&) = delete;
+  FileOutput& operator=(const FileOutput&) = delete;
+
+  void write(std::string_view data) override;
+  void commit();
+  const std::string& target() const { return target_; }
+
+ private:
+  void flush_buffer();
+  std::string target_;
+  std::string temp_;
+  int fd_ = -1;
+  bool direct_ = false;
+  bool committed_ = false;
+  std::string buf_;
+};
+
+// Removes a pending temp file when the process is interrupted (SIGINT, SIGTERM).
+void install_signal_cleanup();
+
+}  // namespace projconv

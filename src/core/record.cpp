@@ -1,0 +1,89 @@
+// Source positions of tree nodes, and the identifier and path helpers every diagnostic uses.
+#include "core/record.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+namespace projconv {
+
+Loc advance_loc(Loc start, std::string_view text, size_t off) {
+  off = std::min(off, text.size());
+  Loc loc = start;
+  const char* p = text.data();
+  const char* end = p + off;
+  const char* line_start = p;
+  for (const char* q = p; (q = static_cast<const char*>(std::memchr(q, '\n', static_cast<size_t>(end - q)))); ++q) {
+    ++loc.line;
+    line_start = q + 1;
+  }
+  if (line_start != p) loc.col = 1;
+  for (const char* q = line_start; q < end; ++q)
+    if ((static_cast<unsigned char>(*q) & 0xC0) != 0x80) ++loc.col;
+  return loc;
+}
+
+void SourceMap::set_xml(std::string_view text, Loc start, const pugi::xml_document* doc) {
+  xml_text_ = text;
+  xml_start_ = start;
+  xml_doc_ = doc;
+}
+
+void SourceMap::clear() {
+  xml_text_ = {};
+  xml_doc_ = nullptr;
+  table_.clear();
+}
+
+Loc SourceMap::at_offset(size_t off) const { return advance_loc(xml_start_, xml_text_, off); }
+
+Loc SourceMap::locate(pugi::xml_node n) const {
+  if (!table_.empty()) {
+    auto it = table_.find(n.internal_object());
+    if (it != table_.end()) return it->second;
+  }
+  if (xml_doc_ && n) {
+    ptrdiff_t off = n.offset_debug();
+    if (off >= 0) return at_offset(static_cast<size_t>(off));
+  }
+  return {};
+}
+
+Loc SourceMap::locate(pugi::xml_attribute a) const {
+  if (!table_.empty()) {
+    auto it = table_.find(a.internal_object());
+    if (it != table_.end()) return it->second;
+  }
+  if (xml_doc_ && a) {
+    // pugixml keeps no attribute offsets, but an attribute's value points into the document buffer.
+    pugi::xml_node first = xml_doc_->first_child();
+    const char* base = first.name() - first.offset_debug();
+    ptrdiff_t off = a.value() - base;
+    if (off >= 0 && static_cast<size_t>(off) <= xml_text_.size()) return at_offset(static_cast<size_t>(off));
+  }
+  return {};
+}
+
+std::string Record::identifier() const {
+  return activity().child("iati-identifier").text().get();
+}
+
+std::string Record::path_of(pugi::xml_node n) const {
+  std::vector<std::string> steps;
+  pugi::xml_node act = activity();
+  for (; n && n != act; n = n.parent()) {
+    if (n.type() != pugi::node_element) continue;
+    size_t pos = 1;
+    for (pugi::xml_node s = n.previous_sibling(n.name()); s; s = s.previous_sibling(n.name())) ++pos;
+    steps.push_back(std::string(n.name()) + "[" + std::to_string(pos) + "]");
+  }
+  std::string out = "/iati-activities/iati-activity[" + std::to_string(index) + "]";
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) out += "/" + *it;
+  return out;
+}
+
+std::string Record::path_of(pugi::xml_node owner, pugi::xml_attribute a) const {
+  return path_of(owner) + "/@" + a.name();
+}
+
+}  // namespace projconv

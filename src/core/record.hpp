@@ -1,0 +1,76 @@
+// The record model: a file is a header plus a stream of records, each one `iati-activity` held as an XML tree.
+//
+// DESIGN: every format is a view of the same tree. Values stay text as read; the schema, never the data,
+// decides what is a number or an array when a writer renders a record. Records flow one at a time from a
+// reader to a sink, so memory is bounded by the largest activity, not the file. A node's source position
+// is found on demand: for XML from the node's offset in the activity's original bytes, for JSON (and later
+// CSV) from a side table filled as the tree is built.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <pugixml.hpp>
+
+#include "core/diag.hpp"
+
+namespace projconv {
+
+// Everything in a file that is not an activity: the root element with its attributes (namespace
+// declarations included, in input order), comments before the root, and the root's other children
+// (comments, foreign elements such as ir:registry-record).
+struct Header {
+  pugi::xml_document doc;  // prolog comments, then the root element holding the non-activity children
+  pugi::xml_node root() const { return doc.document_element(); }
+  std::string version() const { return root().attribute("version").value(); }
+};
+
+// Where the nodes of one tree came from.
+class SourceMap {
+ public:
+  // XML: `text` is the original bytes of the activity as parsed by pugixml (never modified), starting at
+  // `start` in the file. Offsets of nodes are relative to the document's own buffer.
+  void set_xml(std::string_view text, Loc start, const pugi::xml_document* doc);
+  // JSON/CSV: explicit positions, keyed by pugixml's internal node or attribute object.
+  void set(const void* key, Loc loc) { table_[key] = loc; }
+  void clear();
+
+  Loc locate(pugi::xml_node n) const;
+  Loc locate(pugi::xml_attribute a) const;
+
+ private:
+  Loc at_offset(size_t off) const;
+  std::string_view xml_text_;
+  Loc xml_start_;
+  const pugi::xml_document* xml_doc_ = nullptr;
+  std::unordered_map<const void*, Loc> table_;
+};
+
+struct Record {
+  pugi::xml_document doc;  // its document element is the iati-activity
+  size_t index = 0;        // 1-based position among the file's activities
+  SourceMap where;
+
+  pugi::xml_node activity() const { return doc.document_element(); }
+  std::string identifier() const;
+  // `/iati-activities/iati-activity[3]/budget[1]/value`: positions among same-name siblings, as XPath counts.
+  std::string path_of(pugi::xml_node n) const;
+  std::string path_of(pugi::xml_node owner, pugi::xml_attribute a) const;
+};
+
+// Receives a file: begin once, then each record in input order, then end with the trailer (root children
+// that stood after the first activity). Readers push; writers and checks are sinks.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void begin(const Header& h) = 0;
+  virtual void record(Record& r) = 0;
+  virtual void end(const Header& trailer) = 0;
+};
+
+// Line and column of byte `off` in `text`, counting from `start` (columns in code points).
+Loc advance_loc(Loc start, std::string_view text, size_t off);
+
+}  // namespace projconv

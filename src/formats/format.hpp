@@ -1,0 +1,49 @@
+// The format table: one row per data format, with its extensions, its content sniffer, its reader and writer.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "check/schema.hpp"
+#include "core/diag.hpp"
+#include "core/io.hpp"
+#include "core/record.hpp"
+
+namespace projconv {
+
+struct ReadOptions {
+  std::string file;             // name used in diagnostics
+  const Schema* schema = nullptr;
+  size_t max_depth = 256;       // deeper nesting is refused before any tree walk can recurse on it
+};
+
+enum class ReadResult { Ok, DataError };
+
+struct WriteOptions {
+  const Schema* schema = nullptr;
+  Reporter* reporter = nullptr;  // for what a writer cannot represent exactly
+  std::string file;              // the input's name, for those diagnostics
+};
+
+struct FormatInfo {
+  std::string_view name;
+  std::vector<std::string_view> extensions;
+  // True when the first non-blank bytes look like this format.
+  bool (*sniff)(std::string_view head);
+  ReadResult (*read)(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt);
+  std::unique_ptr<Sink> (*make_writer)(Output& out, const WriteOptions& opt);
+};
+
+const std::vector<FormatInfo>& formats();
+const FormatInfo* format_by_name(std::string_view name);
+const FormatInfo* format_by_path(std::string_view path);
+const FormatInfo* format_by_content(std::string_view head);
+
+// Each format's entry points, defined in <fmt>_read.cpp and <fmt>_write.cpp.
+ReadResult read_xml(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt);
+std::unique_ptr<Sink> make_xml_writer(Output& out, const WriteOptions& opt);
+ReadResult read_json(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt);
+std::unique_ptr<Sink> make_json_writer(Output& out, const WriteOptions& opt);
+
+}  // namespace projconv

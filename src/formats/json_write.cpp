@@ -1,0 +1,199 @@
+// JSON writer: the projconv JSON form (docs/json-format.md), shaped by the schema, decimals written as read.
+#include <string>
+#include <vector>
+
+#include <rapidjson/prettywriter.h>
+
+#include "formats/format.hpp"
+#include "formats/json_form.hpp"
+#include "formats/tree_order.hpp"
+
+namespace projconv {
+
+namespace {
+
+// RapidJSON output stream over an Output, buffered.
+class JsonStream {
+ public:
+  using Ch = char;
+  explicit JsonStream(Output& out) : out_(out) { buf_.reserve(kChunk); }
+  void Put(char c) {
+    buf_.push_back(c);
+    if (buf_.size() >= kChunk) Flush();
+  }
+  void Flush() {
+    out_.write(buf_);
+    buf_.clear();
+  }
+
+ private:
+  static constexpr size_t kChunk = 1 << 16;
+  Output& out_;
+  std::string buf_;
+};
+
+using Writer = rapidjson::PrettyWriter<JsonStream>;
+
+class JsonWriter : public Sink {
+ public:
+  JsonWriter(Output& out, WriteOptions opt) : stream_(out), w_(stream_), opt_(std::move(opt)) { w_.SetIndent(' ', 2); }
+
+  void begin(const Header& h) override {
+    w_.StartObject();
+    pugi::xml_node root = h.root();
+    // Comments before the root element are the only top-level members besides the root.
+    std::vector<std::string> prolog;
+    for (pugi::xml_node n = h.doc.first_child(); n && n != root; n = n.next_sibling())
+      if (n.type() == pugi::node_comment) prolog.emplace_back(n.value());
+    if (!prolog.empty()) {
+      key(kCommentKey);
+      w_.StartArray();
+      for (const auto& c : prolog) string(c);
+      w_.EndArray();
+    }
+    key(root ? root.name() : "iati-activities");
+    w_.StartObject();
+    if (root) {
+      order_by_schema(root, opt_.schema->root());
+      for (pugi::xml_attribute a : root.attributes()) attribute(a, opt_.schema->root());
+      members(root, opt_.schema->root());
+    }
+    key("iati-activity");
+    w_.StartArray();
+  }
+
+  void record(Record& r) override {
+    order_by_schema(r.activity(), opt_.schema->activity());
+    record_ = &r;
+    value(r.activity(), opt_.schema->activity(), true);
+    record_ = nullptr;
+  }
+
+  void end(const Header& trailer) override {
+    w_.EndArray();
+    pugi::xml_node t = trailer.root();
+    if (t && t.first_child()) {
+      key(kAfterKey);
+      w_.StartObject();
+      members(t, opt_.schema->root());
+      w_.EndObject();
+    }
+    w_.EndObject();
+    w_.EndObject();
+    stream_.Put('\n');
+    stream_.Flush();
+  }
+
+ private:
+  void key(std::string_view k) { w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
+  void string(std::string_view s) { w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+
+  // A decimal-typed value that is a valid JSON number is written as that number, digit for digit.
+  void typed(std::string_view text, ValueType type) {
+    if (type == ValueType::Decimal && is_json_number(text))
+      w_.RawValue(text.data(), text.size(), rapidjson::kNumberType);
+    else
+      string(text);
+  }
+
+  void attribute(pugi::xml_attribute a, const ElementDef* def) {
+    std::string k = "@";
+    k += a.name();
+    key(k);
+    const AttrDef* ad = def ? def->attr(a.name()) : nullptr;
+    typed(a.value(), ad ? ad->type : ValueType::String);
+  }
+
+  // An element as a JSON value: a bare value for simple text elements, otherwise an object.
+  void value(pugi::xml_node el, const ElementDef* def, bool is_activity = false) {
+    ElementShape shape = shape_of(el, def);
+    if (shape.bare && !is_activity) {
+      typed(shape.text, def ? def->text : ValueType::String);
+      return;
+    }
+    w_.StartObject();
+    for (pugi::xml_attribute a : el.attributes()) attribute(a, def);
+    if (shape.has_text) {
+      key(kTextKey);
+      typed(shape.text, def ? def->text : ValueType::String);
+      if (shape.mixed) warn_mixed(el);
+    }
+    members(el, def);
+    w_.EndObject();
+  }
+
+  // Comments, then child elements grouped by name in order of first appearance (schema order after sorting).
+  void members(pugi::xml_node el, const ElementDef* def) {
+    bool any_comment = false;
+    for (pugi::xml_node c : el.children()) {
+      if (c.type() == pugi::node_comment) any_comment = true;
+      if (c.type() == pugi::node_pi) warn_pi(c);
+    }
+    if (any_comment) {
+      key(kCommentKey);
+      w_.StartArray();
+      for (pugi::xml_node c : el.children())
+        if (c.type() == pugi::node_comment) string(c.value());
+      w_.EndArray();
+    }
+    names_.clear();
+    for (pugi::xml_node c : el.children()) {
+      if (c.type() != pugi::node_element) continue;
+      std::string_view n = c.name();
+      bool seen = false;
+      for (auto s : names_)
+        if (s == n) seen = true;
+      if (!seen) names_.push_back(n);
+    }
+    std::vector<std::string_view> names = names_;  // value() below reuses names_
+    for (std::string_view n : names) {
+      const ElementDef* cd = def ? def->child(n) : nullptr;
+      size_t count = 0;
+      for (pugi::xml_node c : el.children(n.data())) count += c.type() == pugi::node_element;
+      // Repeatable (or unknown) elements are always arrays; a non-repeatable one that occurs twice in bad
+      // data becomes an array too, rather than losing an occurrence.
+      bool array = !cd || cd->repeats() || count > 1;
+      key(n);
+      if (array) w_.StartArray();
+      for (pugi::xml_node c : el.children(n.data()))
+        if (c.type() == pugi::node_element) value(c, cd);
+      if (array) w_.EndArray();
+    }
+  }
+
+  void warn_mixed(pugi::xml_node el) {
+    if (!opt_.reporter) return;
+    Diagnostic d = make_diag("mixed-content").fact("element", el.name());
+    locate(d, el);
+    opt_.reporter->report(std::move(d));
+  }
+
+  void warn_pi(pugi::xml_node pi) {
+    if (!opt_.reporter) return;
+    Diagnostic d = make_diag("pi-dropped").fact("target", pi.name());
+    locate(d, pi);
+    opt_.reporter->report(std::move(d));
+  }
+
+  void locate(Diagnostic& d, pugi::xml_node n) {
+    d.file = opt_.file;
+    if (!record_) return;
+    d.loc = record_->where.locate(n);
+    d.activity = record_->identifier();
+    d.path = record_->path_of(n.type() == pugi::node_element ? n : n.parent());
+  }
+
+  JsonStream stream_;
+  Writer w_;
+  WriteOptions opt_;
+  const Record* record_ = nullptr;
+  std::vector<std::string_view> names_;
+};
+
+}  // namespace
+
+std::unique_ptr<Sink> make_json_writer(Output& out, const WriteOptions& opt) {
+  return std::make_unique<JsonWriter>(out, opt);
+}
+
+}  // namespace projconv

@@ -1,0 +1,89 @@
+// IATI XML writer: the header once, each activity in schema order, indented, namespace declarations kept.
+#include <string>
+
+#include "formats/format.hpp"
+#include "formats/tree_order.hpp"
+
+namespace projconv {
+
+namespace {
+
+class OutputAdapter : public pugi::xml_writer {
+ public:
+  explicit OutputAdapter(Output& out) : out_(out) {}
+  void write(const void* data, size_t size) override { out_.write(std::string_view(static_cast<const char*>(data), size)); }
+
+ private:
+  Output& out_;
+};
+
+// Attribute values keep tabs and newlines as character references, so they survive re-parsing unchanged.
+void append_attr_escaped(std::string& out, std::string_view v) {
+  for (char c : v) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\t': out += "&#9;"; break;
+      case '\n': out += "&#10;"; break;
+      case '\r': out += "&#13;"; break;
+      default: out += c;
+    }
+  }
+}
+
+constexpr unsigned kFormat = pugi::format_indent;
+
+class XmlWriter : public Sink {
+ public:
+  XmlWriter(Output& out, const WriteOptions& opt) : out_(out), adapter_(out), opt_(opt) {}
+
+  void begin(const Header& h) override {
+    out_.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    pugi::xml_node root = h.root();
+    for (pugi::xml_node n = h.doc.first_child(); n && n != root; n = n.next_sibling()) n.print(adapter_, "  ", kFormat);
+    root_name_ = root ? root.name() : "iati-activities";
+    std::string tag = "<" + root_name_;
+    for (pugi::xml_attribute a : root.attributes()) {
+      tag += ' ';
+      tag += a.name();
+      tag += "=\"";
+      append_attr_escaped(tag, a.value());
+      tag += '"';
+    }
+    tag += ">\n";
+    out_.write(tag);
+    write_children(root);
+  }
+
+  void record(Record& r) override {
+    order_by_schema(r.activity(), opt_.schema->activity());
+    r.activity().print(adapter_, "  ", kFormat, pugi::encoding_utf8, 1);
+  }
+
+  void end(const Header& trailer) override {
+    write_children(trailer.root());
+    out_.write("</" + root_name_ + ">\n");
+  }
+
+ private:
+  void write_children(pugi::xml_node parent) {
+    if (!parent) return;
+    order_by_schema(parent, opt_.schema->root());
+    for (pugi::xml_node n : parent.children()) n.print(adapter_, "  ", kFormat, pugi::encoding_utf8, 1);
+  }
+
+  Output& out_;
+  OutputAdapter adapter_;
+  const WriteOptions& opt_;
+  std::string root_name_;
+};
+
+}  // namespace
+
+std::unique_ptr<Sink> make_xml_writer(Output& out, const WriteOptions& opt) {
+  return std::make_unique<XmlWriter>(out, opt);
+}
+
+}  // namespace projconv
