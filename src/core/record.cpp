@@ -44,6 +44,8 @@ Loc SourceMap::locate(pugi::xml_node n) const {
   }
   if (xml_doc_ && n) {
     ptrdiff_t off = n.offset_debug();
+    // An element's offset is its name; point at the '<' before it, where an editor shows the tag.
+    if (off > 0 && n.type() == pugi::node_element) --off;
     if (off >= 0) return at_offset(static_cast<size_t>(off));
   }
   return {};

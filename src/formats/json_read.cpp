@@ -110,11 +110,12 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   bool Key(const char* str, rapidjson::SizeType len, bool) {
     key_.assign(str, len);
-    key_loc_ = s_.token();
     return true;
   }
 
+  // RapidJSON calls StartObject/StartArray before taking the bracket, and the scalar callbacks after the token.
   bool StartObject() {
+    at_ = s_.here();
     if (stack_.size() + 1 > opt_.max_depth) return fail(make_diag("too-deep").fact("limit", std::to_string(opt_.max_depth)));
     if (stack_.empty()) {
       stack_.push_back({Kind::Top, {}, {}});
@@ -147,7 +148,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
           record_.doc.reset();
           record_.where.clear();
           pugi::xml_node act = record_.doc.append_child("iati-activity");
-          record_.where.set(act.internal_object(), s_.token());
+          record_.where.set(act.internal_object(), at_);
           stack_.push_back({Kind::Element, act, {}, true});
           in_activity_ = true;
           return true;
@@ -174,6 +175,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   }
 
   bool StartArray() {
+    at_ = s_.here();
     if (stack_.size() + 1 > opt_.max_depth) return fail(make_diag("too-deep").fact("limit", std::to_string(opt_.max_depth)));
     if (stack_.empty()) return shape("the top level must be an object with an \"iati-activities\" member");
     Frame& f = stack_.back();
@@ -216,7 +218,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   pugi::xml_node new_element(pugi::xml_node parent, const std::string& name) {
     pugi::xml_node el = parent.append_child(name.c_str());
-    if (in_record()) record_.where.set(el.internal_object(), s_.token());
+    if (in_record()) record_.where.set(el.internal_object(), at_);
     return el;
   }
 
@@ -229,6 +231,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   }
 
   bool scalar(std::string_view v) {
+    at_ = s_.token();
     if (stack_.empty()) return shape("the top level must be an object with an \"iati-activities\" member");
     Frame& f = stack_.back();
     switch (f.kind) {
@@ -247,7 +250,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
           if (target.attribute(name.c_str())) return shape("attribute \"" + name + "\" is given twice");
           pugi::xml_attribute a = target.append_attribute(name.c_str());
           a.set_value(std::string(v).c_str());
-          if (in_record()) record_.where.set(a.internal_object(), s_.token());
+          if (in_record()) record_.where.set(a.internal_object(), at_);
           return true;
         }
         if (key_ == kTextKey) {
@@ -268,6 +271,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   }
 
   bool scalar_error(const char* what) {
+    at_ = s_.token();
     return shape(std::string("a value must be a string or a number, not ") + what);
   }
 
@@ -275,7 +279,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   bool fail(Diagnostic d) {
     d.file = opt_.file;
-    d.loc = s_.token();
+    d.loc = at_;
     if (in_record()) d.activity = record_.identifier();
     rep_.report(std::move(d));
     failed_ = true;
@@ -298,7 +302,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   const ReadOptions& opt_;
   std::vector<Frame> stack_;
   std::string key_;
-  Loc key_loc_;
+  Loc at_;  // where the value of the current event starts
   Header header_, trailer_;
   Record record_;
   bool begun_ = false, root_done_ = false, failed_ = false, in_activity_ = false;

@@ -1,0 +1,108 @@
+// Implementation of the test helpers in support.hpp.
+#include "support.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "formats/pipeline.hpp"
+
+namespace fs = std::filesystem;
+
+namespace projconv::test {
+
+fs::path shared_dir(const char* why) {
+  fs::path p = fs::path(PROJCONV_SHARED_DIR);
+  if (fs::is_directory(p)) return p;
+  std::printf("SKIP: %s needs ../shared, which is absent\n", why);
+  return {};
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<fs::path> files_in(const fs::path& dir, const std::string& ext, bool recursive) {
+  std::vector<fs::path> out;
+  if (!fs::is_directory(dir)) return out;
+  auto take = [&](const fs::directory_entry& e) {
+    if (e.is_regular_file() && e.path().extension() == ext) out.push_back(e.path());
+  };
+  if (recursive)
+    for (const auto& e : fs::recursive_directory_iterator(dir)) take(e);
+  else
+    for (const auto& e : fs::directory_iterator(dir)) take(e);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Converted convert_text(const std::string& input, const char* from, const char* to, const std::string& name) {
+  auto src = Source::from_string(input, name);
+  StringOutput out;
+  CollectingReporter rep;
+  ConvertOptions opt;
+  opt.from = from ? format_by_name(from) : nullptr;
+  opt.to = format_by_name(to);
+  opt.file = name;
+  Converted c;
+  c.result = convert(*src, out, rep, opt);
+  c.text = std::move(out.text);
+  c.diags = std::move(rep.diags);
+  return c;
+}
+
+namespace {
+
+bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+void canon(pugi::xml_node el, int depth, std::string& out) {
+  out.append(static_cast<size_t>(depth) * 2, ' ');
+  out += '<';
+  out += el.name();
+  std::vector<std::pair<std::string, std::string>> attrs;
+  for (pugi::xml_attribute a : el.attributes()) attrs.emplace_back(a.name(), a.value());
+  std::sort(attrs.begin(), attrs.end());
+  for (const auto& [k, v] : attrs) out += " " + k + "=\"" + v + "\"";
+  out += '>';
+  std::string text;
+  for (pugi::xml_node c : el.children())
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) text += c.value();
+  if (!blank(text)) out += " text=[" + text + "]";
+  out += '\n';
+  std::map<std::string, std::vector<pugi::xml_node>> groups;
+  for (pugi::xml_node c : el.children())
+    if (c.type() == pugi::node_element) groups[c.name()].push_back(c);
+  for (const auto& [name, nodes] : groups)
+    for (pugi::xml_node c : nodes) canon(c, depth + 1, out);
+}
+
+}  // namespace
+
+std::string canonical_xml(const std::string& xml) {
+  pugi::xml_document doc;
+  pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single);
+  if (!r) return std::string("<unparsable: ") + r.description() + ">";
+  std::string out;
+  canon(doc.document_element(), 0, out);
+  return out;
+}
+
+std::string first_difference(const std::string& a, const std::string& b) {
+  std::istringstream sa(a), sb(b);
+  std::string la, lb;
+  size_t line = 0;
+  while (true) {
+    bool ga = static_cast<bool>(std::getline(sa, la)), gb = static_cast<bool>(std::getline(sb, lb));
+    ++line;
+    if (!ga && !gb) return "(no difference)";
+    if (!ga || !gb || la != lb)
+      return "line " + std::to_string(line) + ":\n  - " + (ga ? la : "<end>") + "\n  + " + (gb ? lb : "<end>");
+  }
+}
+
+}  // namespace projconv::test
