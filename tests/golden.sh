@@ -3,7 +3,7 @@
 # $PROJCONV set and $SHARED pointing at ../shared; stdout, stderr and the exit code must equal CASE/expout,
 # CASE/experr and CASE/expcode. With UPDATE=1 the expected files are rewritten instead (review with git diff).
 set -u
-bin=$1
+bin=$(readlink -f "$1")
 case_dir=$(cd "$2" && pwd)
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)

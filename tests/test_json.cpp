@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "formats/json_form.hpp"
+#include "formats/pipeline.hpp"
 #include "support.hpp"
 
 using namespace projconv;
@@ -66,6 +67,7 @@ TEST_CASE("JSON reader: errors carry the line and column of the JSON value", "[j
     Converted x = convert_text("{\"iati-activities\": {\"iati-activity\": [\n  {\"iati-identifier\": true}]}}", "json", "xml");
     CHECK(x.result == ReadResult::DataError);
     CHECK(codes_at(x.diags) == "json-shape@2:23;");
+    CHECK(x.diags[0].get("detail") == "\"iati-identifier\" must be a string or a number, not true");
   }
   SECTION("syntax error") {
     Converted x = convert_text("{\"iati-activities\": {\n  \"@version\": \"2.03\"\n  \"iati-activity\": []}}", "json", "xml");
@@ -102,6 +104,25 @@ TEST_CASE("JSON reader: a UTF-8 BOM is accepted", "[json]") {
   Converted x = convert_text("\xEF\xBB\xBF{\"iati-activities\": {\"@version\": \"2.03\", \"iati-activity\": []}}", "json", "xml");
   CHECK(x.result == ReadResult::Ok);
   CHECK(x.diags.empty());
+}
+
+TEST_CASE("JSON and XML count depth alike: the root is level 1", "[json][xml][limits]") {
+  std::string xml = "<iati-activities version='2.03'><iati-activity><a><b/></a></iati-activity></iati-activities>";
+  auto run = [](const std::string& text, const char* from, size_t depth) {
+    auto src = Source::from_string(text, "t");
+    StringOutput out;
+    CollectingReporter rep;
+    ConvertOptions opt;
+    opt.from = format_by_name(from);
+    opt.to = format_by_name("json");
+    opt.max_depth = depth;
+    return convert(*src, out, rep, opt);
+  };
+  CHECK(run(xml, "xml", 4) == ReadResult::Ok);
+  CHECK(run(xml, "xml", 3) == ReadResult::DataError);
+  std::string json = convert_text(xml, "xml", "json").text;
+  CHECK(run(json, "json", 4) == ReadResult::Ok);
+  CHECK(run(json, "json", 3) == ReadResult::DataError);
 }
 
 TEST_CASE("JSON reader: nesting beyond the depth limit is refused without recursion", "[json][limits]") {

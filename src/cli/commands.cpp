@@ -19,16 +19,17 @@ const std::vector<Command>& commands() {
 
 namespace {
 
-void print_overview() {
-  std::printf(
+void print_overview(std::FILE* to) {
+  std::fprintf(to,
       "projconv %s: validate and convert IATI activity data (XML, JSON) without losing anything.\n\n"
       "Usage:\n"
       "  projconv IN OUT              convert (formats from the extensions, or sniffed)\n"
       "  projconv COMMAND [ARGS...]   run a command\n\n"
       "Commands:\n",
       PROJCONV_VERSION);
-  for (const auto& c : commands()) std::printf("  %-10s %s\n", std::string(c.name).c_str(), std::string(c.summary).c_str());
-  std::printf(
+  for (const auto& c : commands())
+    std::fprintf(to, "  %-10s %s\n", std::string(c.name).c_str(), std::string(c.summary).c_str());
+  std::fprintf(to,
       "\nExamples:\n"
       "  projconv activities.xml activities.json\n"
       "  projconv activities.json - --to xml | less\n"
@@ -41,10 +42,14 @@ void print_overview() {
 int run_cli(int argc, char** argv) {
   install_signal_cleanup();
   try {
-    if (argc >= 2) {
+    if (argc < 2) {
+      print_overview(stderr);
+      return kExitUsage;
+    }
+    {
       std::string_view first = argv[1];
       if (first == "--help" || first == "-h" || first == "help") {
-        print_overview();
+        print_overview(stdout);
         return kExitOk;
       }
       if (first == "--version" || first == "-V") {

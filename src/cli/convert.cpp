@@ -24,6 +24,16 @@ std::string format_names() {
   return s;
 }
 
+CLI::Validator whole_number_at_least_1() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        if (!v.empty() && v.size() < 10 && v.find_first_not_of("0123456789") == std::string::npos && std::stoul(v) >= 1)
+          return {};
+        return "must be a whole number of at least 1, not '" + v + "'";
+      },
+      "N");
+}
+
 int usage_error(const std::string& msg) {
   std::fprintf(stderr, "projconv: error: %s\nRun 'projconv convert --help' for usage.\n", msg.c_str());
   return kExitUsage;
@@ -47,7 +57,8 @@ int run_convert(int argc, char** argv) {
   app.add_option("OUT", a.out, "output file, or - for stdout")->required();
   app.add_option("--from", a.from, "input format (" + format_names() + ")");
   app.add_option("--to", a.to, "output format (" + format_names() + ")");
-  app.add_option("--max-depth", a.max_depth, "refuse data nested deeper than this")->check(CLI::PositiveNumber);
+  app.add_option("--max-depth", a.max_depth, "refuse data nested deeper than this many elements (default 256)")
+      ->check(whole_number_at_least_1());
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
 
   const FormatInfo* from = nullptr;

@@ -121,6 +121,7 @@ bool Source::stat(struct stat& st) const {
 }
 
 FileOutput::FileOutput(std::string target) : target_(std::move(target)) {
+  shown_ = target_ == "-" ? "<stdout>" : target_;
   buf_.reserve(1 << 20);
   if (target_ == "-") {
     fd_ = 1;
@@ -176,7 +177,7 @@ void FileOutput::flush_buffer() {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw IoError(target_ + ": cannot write: " + errno_text(errno));
+      throw IoError(shown_ + ": cannot write: " + errno_text(errno));
     }
     p += n;
     left -= static_cast<size_t>(n);

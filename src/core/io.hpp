@@ -70,6 +70,7 @@ class FileOutput : public Output {
  private:
   void flush_buffer();
   std::string target_;
+  std::string shown_;  // the target as messages name it
   std::string temp_;
   int fd_ = -1;
   bool direct_ = false;

@@ -116,7 +116,6 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   // RapidJSON calls StartObject/StartArray before taking the bracket, and the scalar callbacks after the token.
   bool StartObject() {
     at_ = s_.here();
-    if (stack_.size() + 1 > opt_.max_depth) return fail(make_diag("too-deep").fact("limit", std::to_string(opt_.max_depth)));
     if (stack_.empty()) {
       stack_.push_back({Kind::Top, {}, {}});
       return true;
@@ -128,33 +127,28 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
           if (header_.root()) return shape("the file has two \"iati-activities\" members");
           pugi::xml_node root = header_.doc.append_child("iati-activities");
           trailer_.doc.append_child("iati-activities");
-          stack_.push_back({Kind::Root, root, {}});
-          return true;
+          return push({Kind::Root, root, {}});
         }
         if (key_ == "iati-organisations") return fail(make_diag("not-activity-file"));
         return shape("unexpected member \"" + key_ + "\" at the top level; expected \"iati-activities\"");
       case Kind::Root:
         if (key_ == kAfterKey) {
-          stack_.push_back({Kind::Element, trailer_.root(), {}});
-          return true;
+          return push({Kind::Element, trailer_.root(), {}});
         }
         [[fallthrough]];
       case Kind::Element:
         if (!check_member_name(key_)) return false;
-        stack_.push_back({Kind::Element, new_element(container(f), key_), {}});
-        return true;
+        return push({Kind::Element, new_element(container(f), key_), {}});
       case Kind::Array:
         if (f.activities) {
           record_.doc.reset();
           record_.where.clear();
           pugi::xml_node act = record_.doc.append_child("iati-activity");
           record_.where.set(act.internal_object(), at_);
-          stack_.push_back({Kind::Element, act, {}, true});
           in_activity_ = true;
-          return true;
+          return push({Kind::Element, act, {}, true});
         }
-        stack_.push_back({Kind::Element, new_element(f.node, f.name), {}});
-        return true;
+        return push({Kind::Element, new_element(f.node, f.name), {}});
       case Kind::Comments: return shape("\"#comment\" holds strings only");
     }
     return true;
@@ -163,6 +157,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool EndObject(rapidjson::SizeType) {
     Frame f = stack_.back();
     stack_.pop_back();
+    if (f.kind == Kind::Element || f.kind == Kind::Root) --depth_;
     if (f.kind == Kind::Element && f.activity) {
       in_activity_ = false;
       ++record_.index;
@@ -176,7 +171,6 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   bool StartArray() {
     at_ = s_.here();
-    if (stack_.size() + 1 > opt_.max_depth) return fail(make_diag("too-deep").fact("limit", std::to_string(opt_.max_depth)));
     if (stack_.empty()) return shape("the top level must be an object with an \"iati-activities\" member");
     Frame& f = stack_.back();
     if (f.kind == Kind::Array || f.kind == Kind::Comments) return shape("an array inside an array has no XML meaning");
@@ -213,6 +207,19 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     bool activities = false;
   };
 
+  // Element levels count as in XML (the root is depth 1); arrays cannot nest, so they add no unbounded depth.
+  bool push(Frame f) {
+    if (++depth_ > opt_.max_depth) return fail(make_diag("too-deep").fact("limit", std::to_string(opt_.max_depth)));
+    stack_.push_back(std::move(f));
+    return true;
+  }
+
+  // A bare value is an element one level below the current one.
+  bool leaf_fits() {
+    if (depth_ + 1 > opt_.max_depth) return fail(make_diag("too-deep").fact("limit", std::to_string(opt_.max_depth)));
+    return true;
+  }
+
   // Where new children of a frame go: root members after the activities belong to the trailer.
   pugi::xml_node container(const Frame& f) { return f.kind == Kind::Root && begun_ ? trailer_.root() : f.node; }
 
@@ -239,6 +246,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       case Kind::Comments: f.node.append_child(pugi::node_comment).set_value(std::string(v).c_str()); return true;
       case Kind::Array:
         if (f.activities) return shape("each item of \"iati-activity\" must be an object");
+        if (!leaf_fits()) return false;
         set_text(new_element(f.node, f.name), v);
         return true;
       case Kind::Root:
@@ -257,7 +265,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
           set_text(target, v);
           return true;
         }
-        if (!check_member_name(key_)) return false;
+        if (!check_member_name(key_) || !leaf_fits()) return false;
         set_text(new_element(target, key_), v);
         return true;
       }
@@ -272,7 +280,9 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   bool scalar_error(const char* what) {
     at_ = s_.token();
-    return shape(std::string("a value must be a string or a number, not ") + what);
+    std::string member = !stack_.empty() && stack_.back().kind == Kind::Array ? "each item of \"" + stack_.back().name + "\""
+                                                                              : "\"" + key_ + "\"";
+    return shape(member + " must be a string or a number, not " + what);
   }
 
   bool shape(std::string detail) { return fail(make_diag("json-shape").fact("detail", std::move(detail))); }
@@ -301,6 +311,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   Reporter& rep_;
   const ReadOptions& opt_;
   std::vector<Frame> stack_;
+  size_t depth_ = 0;
   std::string key_;
   Loc at_;  // where the value of the current event starts
   Header header_, trailer_;
@@ -330,8 +341,13 @@ ReadResult read_json(Source& in, Sink& out, Reporter& rep, const ReadOptions& op
   rapidjson::Reader reader;
   rapidjson::ParseResult res = reader.Parse(stream, builder);
   if (builder.failed()) return ReadResult::DataError;
-  if (!res)
-    return fail(make_diag("json-syntax").fact("detail", rapidjson::GetParseError_En(res.Code())), stream.here());
+  if (!res) {
+    // RapidJSON's sentences start upper-case and end with a full stop; ours do neither.
+    std::string detail = rapidjson::GetParseError_En(res.Code());
+    if (!detail.empty() && detail.back() == '.') detail.pop_back();
+    if (!detail.empty()) detail[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(detail[0])));
+    return fail(make_diag("json-syntax").fact("detail", detail), stream.here());
+  }
   if (!stream.at_end())
     return fail(make_diag("json-syntax").fact("detail", "a NUL byte is not allowed in JSON text"), stream.here());
   if (!builder.finished())

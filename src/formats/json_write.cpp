@@ -1,4 +1,5 @@
 // JSON writer: the projconv JSON form (docs/json-format.md), shaped by the schema, decimals written as read.
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -16,20 +17,21 @@ namespace {
 class JsonStream {
  public:
   using Ch = char;
-  explicit JsonStream(Output& out) : out_(out) { buf_.reserve(kChunk); }
+  explicit JsonStream(Output& out) : out_(out) {}
   void Put(char c) {
-    buf_.push_back(c);
-    if (buf_.size() >= kChunk) Flush();
+    if (n_ == kChunk) Flush();
+    buf_[n_++] = c;
   }
   void Flush() {
-    out_.write(buf_);
-    buf_.clear();
+    out_.write(std::string_view(buf_, n_));
+    n_ = 0;
   }
 
  private:
   static constexpr size_t kChunk = 1 << 16;
   Output& out_;
-  std::string buf_;
+  char buf_[kChunk];
+  size_t n_ = 0;
 };
 
 using Writer = rapidjson::PrettyWriter<JsonStream>;
@@ -136,29 +138,37 @@ class JsonWriter : public Sink {
         if (c.type() == pugi::node_comment) string(c.value());
       w_.EndArray();
     }
-    names_.clear();
-    for (pugi::xml_node c : el.children()) {
-      if (c.type() != pugi::node_element) continue;
-      std::string_view n = c.name();
-      bool seen = false;
-      for (auto s : names_)
-        if (s == n) seen = true;
-      if (!seen) names_.push_back(n);
-    }
-    std::vector<std::string_view> names = names_;  // value() below reuses names_
-    for (std::string_view n : names) {
+    // After schema ordering, same-name known elements are contiguous; only unknown names can be scattered.
+    size_t first = kids_.size();
+    for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling())
+      if (c.type() == pugi::node_element) kids_.push_back(c);
+    size_t last = kids_.size();
+    for (size_t i = first; i < last; ++i) {
+      if (!kids_[i]) continue;  // already written with an earlier same-name run
+      const char* n = kids_[i].name();
       const ElementDef* cd = def ? def->child(n) : nullptr;
-      size_t count = 0;
-      for (pugi::xml_node c : el.children(n.data())) count += c.type() == pugi::node_element;
+      size_t run = i + 1;
+      while (run < last && kids_[run] && std::strcmp(kids_[run].name(), n) == 0) ++run;
+      size_t count = run - i;
+      std::vector<pugi::xml_node> scattered;
+      if (!cd)
+        for (size_t j = run; j < last; ++j)
+          if (kids_[j] && std::strcmp(kids_[j].name(), n) == 0) {
+            scattered.push_back(kids_[j]);
+            kids_[j] = pugi::xml_node();
+          }
+      count += scattered.size();
       // Repeatable (or unknown) elements are always arrays; a non-repeatable one that occurs twice in bad
       // data becomes an array too, rather than losing an occurrence.
       bool array = !cd || cd->repeats() || count > 1;
       key(n);
       if (array) w_.StartArray();
-      for (pugi::xml_node c : el.children(n.data()))
-        if (c.type() == pugi::node_element) value(c, cd);
+      for (size_t j = i; j < run; ++j) value(kids_[j], cd);
+      for (pugi::xml_node c : scattered) value(c, cd);
       if (array) w_.EndArray();
+      i = run - 1;
     }
+    kids_.resize(first);
   }
 
   void warn_mixed(pugi::xml_node el) {
@@ -187,7 +197,7 @@ class JsonWriter : public Sink {
   Writer w_;
   WriteOptions opt_;
   const Record* record_ = nullptr;
-  std::vector<std::string_view> names_;
+  std::vector<pugi::xml_node> kids_;  // a stack of child lists, one slice per open element
 };
 
 }  // namespace

@@ -59,13 +59,13 @@ size_t special_end(std::string_view s, size_t i) {
 }
 
 struct Span {
-  size_t end = kNeedMore;  // just past the element
-  size_t max_depth = 0;
+  size_t end = kNeedMore;        // just past the element
+  size_t too_deep_at = kNeedMore;  // the first start tag nested deeper than the limit
 };
 
-// The extent of the element whose start tag is at s[i]. End-tag names are not matched here: pugixml checks
-// them when it parses the span.
-Span element_span(std::string_view s, size_t i) {
+// The extent of the element whose start tag is at s[i], which counts as depth 1; nesting deeper than `limit`
+// is noted. End-tag names are not matched here: pugixml checks them when it parses the span.
+Span element_span(std::string_view s, size_t i, size_t limit) {
   Span out;
   size_t depth = 0;
   while (i < s.size()) {
@@ -93,16 +93,15 @@ Span element_span(std::string_view s, size_t i) {
       size_t k = tag_end(s, i);
       if (k == kNeedMore) return out;
       bool empty = s[k - 2] == '/';
+      if (depth + 1 > limit && out.too_deep_at == kNeedMore) out.too_deep_at = i;
       i = k;
       if (empty) {
         if (depth == 0) {
           out.end = i;
-          out.max_depth = std::max<size_t>(out.max_depth, 1);
           return out;
         }
       } else {
         ++depth;
-        out.max_depth = std::max(out.max_depth, depth);
       }
     }
   }
@@ -138,6 +137,7 @@ class XmlScanner {
   ReadResult start_root(std::string_view tag);
   ReadResult add_misc(std::string_view text, Loc at, pugi::xml_node into);
   ReadResult emit_activity(std::string_view text, Loc at);
+  ReadResult parse_error(const pugi::xml_parse_result& res, std::string_view text, Loc at);
   void ensure_begun();
 
   Source& in_;
@@ -155,6 +155,7 @@ class XmlScanner {
   Header header_;
   Header trailer_;
   std::string root_name_;
+  Loc root_loc_;
   bool begun_ = false;
   Record record_;
 };
@@ -238,11 +239,12 @@ ReadResult XmlScanner::run() {
     if (state_ == State::Prolog && nb == rest.size())
       return syntax("the file has no root element", loc_in_data(nb));
     if (state_ == State::Content && nb == rest.size())
-      return fail(make_diag("xml-unclosed").fact("element", root_name_), loc_in_data(nb));
+      return fail(make_diag("xml-unclosed").fact("element", root_name_), root_loc_);
     if (state_ == State::Content && rest[nb] == '<' && !starts(rest, nb, "<!") && !starts(rest, nb, "<?") &&
         !starts(rest, nb, "</"))
       return fail(make_diag("xml-unclosed").fact("element", std::string(element_name(rest, nb))),
                   loc_in_data(nb));
+    if (state_ == State::Epilog) return syntax("text after the root element", loc_in_data(nb));
     return syntax("unexpected end of file", loc_in_data(rest.size()));
   }
 }
@@ -306,6 +308,7 @@ ReadResult XmlScanner::start_root(std::string_view tag) {
   if (!res) return syntax(std::string("bad root element start tag: ") + res.description(), loc_);
   pugi::xml_node root = tmp.document_element();
   root_name_ = root.name();
+  root_loc_ = loc_;
   if (root_name_ == "iati-organisations") return fail(make_diag("not-activity-file"), loc_);
   if (root_name_ != "iati-activities") return fail(make_diag("not-iati").fact("root", root_name_), loc_);
   header_.doc.append_copy(root);
@@ -322,10 +325,43 @@ ReadResult XmlScanner::add_misc(std::string_view text, Loc at, pugi::xml_node in
   return ReadResult::Ok;
 }
 
+// The name of the innermost element still open at text[off], by the same tag scan as element_span.
+std::string open_element_at(std::string_view s, size_t off) {
+  std::vector<std::string_view> open;
+  size_t i = s.find('<');
+  while (i < off && i != std::string_view::npos) {
+    size_t k = i + 1 < s.size() && (s[i + 1] == '!' || s[i + 1] == '?') ? special_end(s, i) : tag_end(s, i);
+    if (k == kNeedMore || k > off) break;
+    if (s[i + 1] == '/') {
+      if (!open.empty()) open.pop_back();
+    } else if (s[i + 1] != '!' && s[i + 1] != '?' && s[k - 2] != '/') {
+      open.push_back(element_name(s, i));
+    }
+    i = s.find('<', k);
+  }
+  return open.empty() ? std::string() : std::string(open.back());
+}
+
+ReadResult XmlScanner::parse_error(const pugi::xml_parse_result& res, std::string_view text, Loc at) {
+  size_t off = std::min(static_cast<size_t>(res.offset), text.size());
+  if (res.status == pugi::status_end_element_mismatch) {
+    // pugixml stops at the end tag's name.
+    size_t name_end = off;
+    while (name_end < text.size() && !is_name_end(text[name_end])) ++name_end;
+    size_t tag = off >= 2 ? off - 2 : off;
+    std::string detail = "end tag </" + std::string(text.substr(off, name_end - off)) + "> does not match <" +
+                         open_element_at(text, tag) + ">";
+    return syntax(detail, advance_loc(at, text, tag));
+  }
+  std::string detail = res.description();
+  if (!detail.empty()) detail[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(detail[0])));
+  return syntax(detail, advance_loc(at, text, off));
+}
+
 ReadResult XmlScanner::emit_activity(std::string_view text, Loc at) {
   Record& r = record_;
   pugi::xml_parse_result res = r.doc.load_buffer(text.data(), text.size(), kParseFlags, pugi::encoding_utf8);
-  if (!res) return syntax(res.description(), advance_loc(at, text, static_cast<size_t>(res.offset)));
+  if (!res) return parse_error(res, text, at);
   ++r.index;
   r.where.clear();
   r.where.set_xml(text, at, &r.doc);
@@ -387,13 +423,14 @@ ReadResult XmlScanner::on_content(std::string_view d, bool& need) {
     state_ = State::Epilog;
     return ReadResult::Ok;
   }
-  Span span = element_span(d, 0);
+  // Depth counts from the root element, which is depth 1.
+  Span span = element_span(d, 0, opt_.max_depth - 1);
   if (span.end == kNeedMore) {
     need = true;
     return ReadResult::Ok;
   }
-  if (span.max_depth + 1 > opt_.max_depth)
-    return fail(make_diag("too-deep").fact("limit", std::to_string(opt_.max_depth)), loc_);
+  if (span.too_deep_at != kNeedMore)
+    return fail(make_diag("too-deep").fact("limit", std::to_string(opt_.max_depth)), loc_in_data(span.too_deep_at));
   std::string_view text = d.substr(0, span.end);
   ReadResult r = element_name(d, 0) == "iati-activity" ? emit_activity(text, loc_) : add_misc(text, loc_, misc_target);
   if (r != ReadResult::Ok) return r;
