@@ -153,3 +153,18 @@ TEST_CASE("the seed budget is the JSON number 200000.00", "[numbers]") {
   CHECK(j.text.find("\"#text\": 200000.00\n") != std::string::npos);
   CHECK(j.text.find("\"200000.00\"") == std::string::npos);
 }
+
+TEST_CASE("organisation files get a clear 'not an activity file' error", "[corpus][errors]") {
+  fs::path shared = shared_dir("the organisation-file check");
+  if (shared.empty()) return;
+  auto files = files_in(shared / "iati/schema-tests/organisation-tests/should-pass", ".xml", true);
+  REQUIRE(files.size() > 0);
+  for (const auto& f : files) {
+    Converted j = convert_text(read_file(f), nullptr, "json", f.string());
+    INFO(f.string());
+    CHECK(j.result == ReadResult::DataError);
+    REQUIRE(j.diags.size() == 1);
+    CHECK(j.diags[0].code == "not-activity-file");
+  }
+  std::printf("organisation files refused clearly: %zu\n", files.size());
+}
