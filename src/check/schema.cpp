@@ -3,10 +3,9 @@
 
 #include <stdexcept>
 
-namespace projconv {
+#include "core/embedded.hpp"
 
-extern const char schema_text[];
-extern const std::size_t schema_text_size;
+namespace projconv {
 
 namespace {
 
@@ -115,7 +114,7 @@ Schema Schema::parse(std::string_view text) {
 }
 
 const Schema& Schema::builtin() {
-  static const Schema s = parse(std::string_view(schema_text, schema_text_size));
+  static const Schema s = parse(embedded_file("iati-activities-2.03.schema"));
   return s;
 }
 

@@ -31,6 +31,12 @@ const std::vector<CodeInfo> kCodes = {
      "files is not supported yet"},
     {"unknown-format", "usage", Severity::Error, "The data format cannot be told",
      "cannot tell the format of {what}: {detail}"},
+    {"codelist-unknown", "codelists", Severity::Error, "A code that is not on its codelist",
+     "{node} \"{value}\" is not a code of the {list} codelist"},
+    {"codelist-withdrawn", "codelists", Severity::Warning, "A code that its codelist has withdrawn",
+     "{node} \"{value}\" is a withdrawn code of the {list} codelist ({name})"},
+    {"ruleset-invalid", "usage", Severity::Error, "A ruleset file that cannot be used",
+     "ruleset {file}: {detail}"},
     {"mixed-content", "conversion", Severity::Warning, "Text mixed with elements is moved ahead of them",
      "<{element}> mixes text with child elements; the text is kept but written before the children"},
     {"pi-dropped", "conversion", Severity::Warning, "A processing instruction inside an activity is dropped",
@@ -65,7 +71,10 @@ const std::vector<CodeInfo>& all_codes() { return kCodes; }
 Diagnostic make_diag(std::string_view code) {
   Diagnostic d;
   d.code = std::string(code);
-  if (const CodeInfo* c = find_code(code)) d.severity = c->severity;
+  if (const CodeInfo* c = find_code(code)) {
+    d.severity = c->severity;
+    d.layer = std::string(c->layer);
+  }
   return d;
 }
 

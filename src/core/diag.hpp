@@ -23,14 +23,23 @@ struct Loc {
   bool known() const { return line != 0; }
 };
 
+// A second place a finding refers to (the other date of a date-order rule, the first of two duplicates).
+struct Related {
+  Loc loc;
+  std::string path;
+  std::string note;
+};
+
 struct Diagnostic {
   std::string code;
+  std::string layer;  // wellformed, structure, codelists, rules, conversion, usage
   Severity severity = Severity::Error;
   std::string file;
   Loc loc;
   std::string activity;  // iati-identifier of the activity, if any
   std::string path;      // e.g. /iati-activities/iati-activity[3]/budget[1]/value
-  std::vector<std::pair<std::string, std::string>> facts;
+  std::vector<std::pair<std::string, std::string>> facts;  // `value` is the offending value, as read
+  std::vector<Related> related;
 
   Diagnostic& fact(std::string key, std::string value) {
     facts.emplace_back(std::move(key), std::move(value));

@@ -23,15 +23,15 @@ Loc advance_loc(Loc start, std::string_view text, size_t off) {
   return loc;
 }
 
-void SourceMap::set_xml(std::string_view text, Loc start, const pugi::xml_document* doc) {
+void SourceMap::set_xml(std::string_view text, Loc start, const char* buffer) {
   xml_text_ = text;
   xml_start_ = start;
-  xml_doc_ = doc;
+  xml_buffer_ = buffer;
 }
 
 void SourceMap::clear() {
   xml_text_ = {};
-  xml_doc_ = nullptr;
+  xml_buffer_ = nullptr;
   table_.clear();
 }
 
@@ -42,7 +42,7 @@ Loc SourceMap::locate(pugi::xml_node n) const {
     auto it = table_.find(n.internal_object());
     if (it != table_.end()) return it->second;
   }
-  if (xml_doc_ && n) {
+  if (xml_buffer_ && n) {
     ptrdiff_t off = n.offset_debug();
     // An element's offset is its name; point at the '<' before it, where an editor shows the tag.
     if (off > 0 && n.type() == pugi::node_element) --off;
@@ -56,18 +56,25 @@ Loc SourceMap::locate(pugi::xml_attribute a) const {
     auto it = table_.find(a.internal_object());
     if (it != table_.end()) return it->second;
   }
-  if (xml_doc_ && a) {
+  if (xml_buffer_ && a) {
     // pugixml keeps no attribute offsets, but an attribute's value points into the document buffer.
-    pugi::xml_node first = xml_doc_->first_child();
-    const char* base = first.name() - first.offset_debug();
-    ptrdiff_t off = a.value() - base;
+    ptrdiff_t off = a.value() - xml_buffer_;
     if (off >= 0 && static_cast<size_t>(off) <= xml_text_.size()) return at_offset(static_cast<size_t>(off));
   }
   return {};
 }
 
+void Record::wrap(pugi::xml_node file_root) {
+  pugi::xml_node act = doc.document_element();
+  pugi::xml_node w = doc.prepend_child(file_root.name());
+  for (pugi::xml_attribute a : file_root.attributes()) w.append_copy(a);
+  w.append_move(act);
+}
+
 std::string Record::identifier() const {
-  return activity().child("iati-identifier").text().get();
+  pugi::xml_node act = activity();
+  const char* id = std::strcmp(act.name(), "iati-organisation") == 0 ? "organisation-identifier" : "iati-identifier";
+  return act.child(id).text().get();
 }
 
 std::string Record::path_of(pugi::xml_node n) const {
@@ -79,7 +86,7 @@ std::string Record::path_of(pugi::xml_node n) const {
     for (pugi::xml_node s = n.previous_sibling(n.name()); s; s = s.previous_sibling(n.name())) ++pos;
     steps.push_back(std::string(n.name()) + "[" + std::to_string(pos) + "]");
   }
-  std::string out = "/iati-activities/iati-activity[" + std::to_string(index) + "]";
+  std::string out = "/" + std::string(root().name()) + "/" + act.name() + "[" + std::to_string(index) + "]";
   for (auto it = steps.rbegin(); it != steps.rend(); ++it) out += "/" + *it;
   return out;
 }

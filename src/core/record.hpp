@@ -31,8 +31,8 @@ struct Header {
 class SourceMap {
  public:
   // XML: `text` is the original bytes of the activity as parsed by pugixml (never modified), starting at
-  // `start` in the file. Offsets of nodes are relative to the document's own buffer.
-  void set_xml(std::string_view text, Loc start, const pugi::xml_document* doc);
+  // `start` in the file; `buffer` is the start of pugixml's copy of it, which node offsets count from.
+  void set_xml(std::string_view text, Loc start, const char* buffer);
   // JSON/CSV: explicit positions, keyed by pugixml's internal node or attribute object.
   void set(const void* key, Loc loc) { table_[key] = loc; }
   void clear();
@@ -44,18 +44,24 @@ class SourceMap {
   Loc at_offset(size_t off) const;
   std::string_view xml_text_;
   Loc xml_start_;
-  const pugi::xml_document* xml_doc_ = nullptr;
+  const char* xml_buffer_ = nullptr;
   std::unordered_map<const void*, Loc> table_;
 };
 
+// One activity (or, for the rules layer, one iati-organisation). Its tree sits under a copy of the file's
+// root element (name and attributes), so absolute XPaths such as /iati-activities/iati-activity work on it.
 struct Record {
-  pugi::xml_document doc;  // its document element is the iati-activity
-  size_t index = 0;        // 1-based position among the file's activities
+  pugi::xml_document doc;
+  size_t index = 0;  // 1-based position among the file's activities
   SourceMap where;
 
-  pugi::xml_node activity() const { return doc.document_element(); }
+  pugi::xml_node root() const { return doc.document_element(); }
+  pugi::xml_node activity() const { return root().first_child(); }
+  // Puts the document element (a freshly loaded activity) under a copy of `file_root`'s name and attributes.
+  void wrap(pugi::xml_node file_root);
+  // iati-identifier, or organisation-identifier for an organisation.
   std::string identifier() const;
-  // `/iati-activities/iati-activity[3]/budget[1]/value`: positions among same-name siblings, as XPath counts.
+  // `/iati-activities/iati-activity[3]/budget[1]/value[1]`: positions among same-name siblings, as XPath counts.
   std::string path_of(pugi::xml_node n) const;
   std::string path_of(pugi::xml_node owner, pugi::xml_attribute a) const;
 };

@@ -16,6 +16,7 @@ struct ReadOptions {
   std::string file;             // name used in diagnostics
   const Schema* schema = nullptr;
   size_t max_depth = 256;       // deeper nesting is refused before any tree walk can recurse on it
+  bool organisations = false;   // accept iati-organisations files (each iati-organisation is a record)
 };
 
 enum class ReadResult { Ok, DataError };

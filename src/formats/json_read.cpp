@@ -144,6 +144,8 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
           record_.doc.reset();
           record_.where.clear();
           pugi::xml_node act = record_.doc.append_child("iati-activity");
+          record_.wrap(header_.root());
+          act = record_.activity();
           record_.where.set(act.internal_object(), at_);
           in_activity_ = true;
           return push({Kind::Element, act, {}, true});

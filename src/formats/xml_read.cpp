@@ -155,6 +155,7 @@ class XmlScanner {
   Header header_;
   Header trailer_;
   std::string root_name_;
+  std::string record_name_ = "iati-activity";
   Loc root_loc_;
   bool begun_ = false;
   Record record_;
@@ -309,7 +310,10 @@ ReadResult XmlScanner::start_root(std::string_view tag) {
   pugi::xml_node root = tmp.document_element();
   root_name_ = root.name();
   root_loc_ = loc_;
-  if (root_name_ == "iati-organisations") return fail(make_diag("not-activity-file"), loc_);
+  if (root_name_ == "iati-organisations") {
+    if (!opt_.organisations) return fail(make_diag("not-activity-file"), loc_);
+    record_name_ = "iati-organisation";
+  } else
   if (root_name_ != "iati-activities") return fail(make_diag("not-iati").fact("root", root_name_), loc_);
   header_.doc.append_copy(root);
   trailer_.doc.append_child(root.name());
@@ -364,7 +368,9 @@ ReadResult XmlScanner::emit_activity(std::string_view text, Loc at) {
   if (!res) return parse_error(res, text, at);
   ++r.index;
   r.where.clear();
-  r.where.set_xml(text, at, &r.doc);
+  pugi::xml_node act = r.doc.document_element();
+  r.where.set_xml(text, at, act.name() - act.offset_debug());
+  r.wrap(header_.root());
   ensure_begun();
   out_.record(r);
   return ReadResult::Ok;
@@ -432,7 +438,7 @@ ReadResult XmlScanner::on_content(std::string_view d, bool& need) {
   if (span.too_deep_at != kNeedMore)
     return fail(make_diag("too-deep").fact("limit", std::to_string(opt_.max_depth)), loc_in_data(span.too_deep_at));
   std::string_view text = d.substr(0, span.end);
-  ReadResult r = element_name(d, 0) == "iati-activity" ? emit_activity(text, loc_) : add_misc(text, loc_, misc_target);
+  ReadResult r = element_name(d, 0) == record_name_ ? emit_activity(text, loc_) : add_misc(text, loc_, misc_target);
   if (r != ReadResult::Ok) return r;
   consume(span.end);
   return ReadResult::Ok;
