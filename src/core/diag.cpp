@@ -80,9 +80,17 @@ Diagnostic make_diag(std::string_view code) {
 
 std::string render_message(const Diagnostic& d) {
   const CodeInfo* c = find_code(d.code);
-  std::string_view tpl = c ? c->message : std::string_view("{detail}");
   std::string out;
   if (!d.activity.empty()) out += "activity " + d.activity + ": ";
+  if (!c) {
+    // Ruleset findings carry their own words: the rule's message, then what was found.
+    std::string_view msg = d.get("message"), detail = d.get("detail");
+    out += msg;
+    if (!msg.empty() && !detail.empty()) out += ": ";
+    out += detail;
+    return out;
+  }
+  std::string_view tpl = c->message;
   for (size_t i = 0; i < tpl.size(); ++i) {
     if (tpl[i] == '{') {
       size_t end = tpl.find('}', i);

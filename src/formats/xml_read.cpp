@@ -313,8 +313,9 @@ ReadResult XmlScanner::start_root(std::string_view tag) {
   if (root_name_ == "iati-organisations") {
     if (!opt_.organisations) return fail(make_diag("not-activity-file"), loc_);
     record_name_ = "iati-organisation";
-  } else
-  if (root_name_ != "iati-activities") return fail(make_diag("not-iati").fact("root", root_name_), loc_);
+  } else if (root_name_ != "iati-activities") {
+    return fail(make_diag("not-iati").fact("root", root_name_), loc_);
+  }
   header_.doc.append_copy(root);
   trailer_.doc.append_child(root.name());
   return ReadResult::Ok;
