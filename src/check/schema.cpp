@@ -17,6 +17,8 @@ constexpr TypeName kTypes[] = {
     {"none", ValueType::None},       {"string", ValueType::String},   {"code", ValueType::Code},
     {"date", ValueType::Date},       {"dateTime", ValueType::DateTime}, {"decimal", ValueType::Decimal},
     {"boolean", ValueType::Boolean}, {"int", ValueType::Int},         {"anyURI", ValueType::AnyURI},
+    {"nonNegativeInteger", ValueType::NonNegativeInteger},               {"positiveInteger", ValueType::PositiveInteger},
+    {"NMTOKEN", ValueType::NmToken},
     {"xml:lang", ValueType::Lang},
 };
 

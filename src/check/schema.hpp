@@ -9,7 +9,9 @@
 
 namespace projconv {
 
-enum class ValueType { None, String, Code, Date, DateTime, Decimal, Boolean, Int, AnyURI, Lang };
+enum class ValueType {
+  None, String, Code, Date, DateTime, Decimal, Boolean, Int, NonNegativeInteger, PositiveInteger, NmToken, AnyURI, Lang
+};
 
 std::string_view to_string(ValueType t);
 
