@@ -13,6 +13,7 @@ namespace projconv {
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"convert", "convert IATI activity data between XML and JSON (the default command)", run_convert},
+      {"validate", "check files for well-formedness, structure, codelists and rules", run_validate},
   };
   return table;
 }

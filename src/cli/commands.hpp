@@ -18,5 +18,6 @@ const std::vector<Command>& commands();
 int run_cli(int argc, char** argv);
 
 int run_convert(int argc, char** argv);
+int run_validate(int argc, char** argv);
 
 }  // namespace projconv

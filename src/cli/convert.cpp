@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/parse.hpp"
 #include "formats/pipeline.hpp"
 
@@ -15,23 +16,14 @@ namespace {
 
 struct ConvertArgs {
   std::string in, out, from, to;
-  size_t max_depth = 256;
+  bool strict = false, no_validate = false;
+  CheckArgs check;
 };
 
 std::string format_names() {
   std::string s;
   for (const auto& f : formats()) s += (s.empty() ? "" : ", ") + std::string(f.name);
   return s;
-}
-
-CLI::Validator whole_number_at_least_1() {
-  return CLI::Validator(
-      [](std::string& v) -> std::string {
-        if (!v.empty() && v.size() < 10 && v.find_first_not_of("0123456789") == std::string::npos && std::stoul(v) >= 1)
-          return {};
-        return "must be a whole number of at least 1, not '" + v + "'";
-      },
-      "N");
 }
 
 int usage_error(const std::string& msg) {
@@ -52,14 +44,20 @@ int run_convert(int argc, char** argv) {
       "  projconv activities.xml activities.json\n"
       "  projconv convert activities.json activities.xml\n"
       "  cat activities.xml | projconv - - --to json\n\n"
-      "Exit codes: 0 converted, 1 the input cannot be read as IATI activity data, 2 usage or environment error.");
+      "The data is validated as it is converted (see 'projconv validate --help'); the findings are printed and the\n"
+      "output is still written, unless --strict is given and there is an error.\n\n"
+      "Exit codes: 0 converted with no errors, 1 the input cannot be read as IATI activity data or has errors,\n"
+      "2 usage or environment error.");
   app.add_option("IN", a.in, "input file, or - for stdin")->required();
   app.add_option("OUT", a.out, "output file, or - for stdout")->required();
   app.add_option("--from", a.from, "input format (" + format_names() + ")");
   app.add_option("--to", a.to, "output format (" + format_names() + ")");
-  app.add_option("--max-depth", a.max_depth, "refuse data nested deeper than this many elements (default 256)")
-      ->check(whole_number_at_least_1());
+  app.add_flag("--strict", a.strict, "write nothing when validation finds an error");
+  app.add_flag("--no-validate", a.no_validate, "convert without validating");
+  add_check_options(app, a.check);
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
+  ValidateOptions vopt;
+  if (int rc = resolve_check_options(a.check, vopt); rc >= 0) return rc;
 
   const FormatInfo* from = nullptr;
   if (!a.from.empty() && !(from = format_by_name(a.from))) return usage_error("unknown --from format '" + a.from + "'");
@@ -85,11 +83,18 @@ int run_convert(int argc, char** argv) {
   opt.from = from;
   opt.to = to;
   opt.file = a.in == "-" ? std::string("<stdin>") : a.in;
-  opt.max_depth = a.max_depth;
+  opt.max_depth = a.check.max_depth;
+  if (!a.no_validate) opt.validate = &vopt;
   FileOutput out(a.out);
-  if (convert(*in, out, rep, opt) != ReadResult::Ok) return kExitFindings;
+  ConvertResult res = convert(*in, out, rep, opt);
+  if (res.read != ReadResult::Ok) return kExitFindings;
+  if (a.strict && res.errors > 0) {
+    std::fprintf(stderr, "projconv: %s not written: --strict and %zu error%s\n", a.out.c_str(), res.errors,
+                 res.errors == 1 ? "" : "s");
+    return kExitFindings;
+  }
   out.commit();
-  return kExitOk;
+  return res.errors > 0 ? kExitFindings : kExitOk;
 }
 
 }  // namespace projconv

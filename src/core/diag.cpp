@@ -31,6 +31,47 @@ const std::vector<CodeInfo> kCodes = {
      "files is not supported yet"},
     {"unknown-format", "usage", Severity::Error, "The data format cannot be told",
      "cannot tell the format of {what}: {detail}"},
+    {"missing-element", "structure", Severity::Error, "A required element is missing",
+     "<{element}> is missing in <{parent}> ({where})"},
+    {"too-few", "structure", Severity::Error, "An element occurs fewer times than required",
+     "<{parent}> needs at least {min} <{element}> ({where})"},
+    {"too-many", "structure", Severity::Error, "An element occurs more often than allowed",
+     "<{element}> may occur only {max} in <{parent}>; this one is too many"},
+    {"element-order", "structure", Severity::Error, "Elements out of schema order",
+     "<{element}> is out of order: it must come before <{before}>"},
+    {"unexpected-element", "structure", Severity::Error, "An element that is not allowed here",
+     "<{element}> is not allowed in <{parent}>: it is not part of IATI 2.03 here (extensions need their own namespace)"},
+    {"missing-attribute", "structure", Severity::Error, "A required attribute is missing",
+     "<{element}> needs the attribute @{attribute}"},
+    {"unexpected-attribute", "structure", Severity::Error, "An attribute that is not allowed here",
+     "@{attribute} is not an attribute of <{element}> (extensions need their own namespace)"},
+    {"text-not-allowed", "structure", Severity::Error, "Text where only elements are allowed",
+     "<{element}> cannot hold text; found \"{value}\""},
+    {"bad-date", "structure", Severity::Error, "A date that is not YYYY-MM-DD",
+     "{node} \"{value}\" is not a valid date: {reason}"},
+    {"bad-datetime", "structure", Severity::Error, "A date-time that is not YYYY-MM-DDThh:mm:ss",
+     "{node} \"{value}\" is not a valid date-time: {reason}"},
+    {"bad-decimal", "structure", Severity::Error, "A number that is not a plain decimal",
+     "{node} \"{value}\" is not a valid number: {reason}"},
+    {"bad-boolean", "structure", Severity::Error, "A flag that is not true, false, 1 or 0",
+     "{node} \"{value}\" is not a valid flag: {reason}"},
+    {"bad-integer", "structure", Severity::Error, "A value that is not a whole number in range",
+     "{node} \"{value}\" is not a valid whole number: {reason}"},
+    {"bad-token", "structure", Severity::Error, "A token with spaces or other forbidden characters",
+     "{node} \"{value}\" is not a valid token: {reason}"},
+    {"bad-language", "structure", Severity::Error, "A language tag that is not well-formed",
+     "{node} \"{value}\" is not a valid language tag: {reason}"},
+    {"version-older", "structure", Severity::Note, "A 2.0x file older than 2.03",
+     "this file declares IATI version {version}; it is checked against 2.03, the version projconv knows"},
+    {"version-1x", "structure", Severity::Note, "A file from before IATI 2.0x",
+     "this file declares IATI version {version}, which predates the 2.0x standard: it is checked against 2.03, so "
+     "expect many structure findings; conversion still keeps everything"},
+    {"version-unknown", "structure", Severity::Warning, "A version that IATI never published",
+     "this file declares IATI version \"{version}\", which is not an IATI version; it is checked against 2.03"},
+    {"identifier-empty", "rules", Severity::Error, "An empty iati-identifier",
+     "the iati-identifier is empty: every activity needs a unique identifier"},
+    {"identifier-duplicate", "rules", Severity::Error, "An iati-identifier used twice in one file",
+     "the iati-identifier \"{value}\" is used by an earlier activity in this file; identifiers must be unique"},
     {"codelist-unknown", "codelists", Severity::Error, "A code that is not on its codelist",
      "{node} \"{value}\" is not a code of the {list} codelist"},
     {"codelist-withdrawn", "codelists", Severity::Warning, "A code that its codelist has withdrawn",
@@ -116,7 +157,7 @@ std::string render_text(const Diagnostic& d) {
   return out;
 }
 
-TextReporter::TextReporter(std::FILE* out) : out_(out) {}
+TextReporter::TextReporter(std::FILE* out, size_t max_print) : out_(out), max_print_(max_print) {}
 
 void TextReporter::report(Diagnostic d) {
   switch (d.severity) {
@@ -124,8 +165,20 @@ void TextReporter::report(Diagnostic d) {
     case Severity::Warning: ++warnings_; break;
     case Severity::Note: ++notes_; break;
   }
+  if (max_print_ != 0 && printed_ >= max_print_) {
+    if (!truncated_)
+      std::fprintf(out_, "projconv: stopped printing after %zu findings; use --max-errors 0 to see all\n", max_print_);
+    truncated_ = true;
+    return;
+  }
+  ++printed_;
   std::string line = render_text(d);
   line += '\n';
+  for (const Related& r : d.related) {
+    line += d.file.empty() ? std::string("<input>") : d.file;
+    if (r.loc.known()) line += ":" + std::to_string(r.loc.line) + ":" + std::to_string(r.loc.col);
+    line += ": note: " + r.note + (r.path.empty() ? std::string() : " (" + r.path + ")") + "\n";
+  }
   std::fwrite(line.data(), 1, line.size(), out_);
 }
 

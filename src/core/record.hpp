@@ -18,15 +18,6 @@
 
 namespace projconv {
 
-// Everything in a file that is not an activity: the root element with its attributes (namespace
-// declarations included, in input order), comments before the root, and the root's other children
-// (comments, foreign elements such as ir:registry-record).
-struct Header {
-  pugi::xml_document doc;  // prolog comments, then the root element holding the non-activity children
-  pugi::xml_node root() const { return doc.document_element(); }
-  std::string version() const { return root().attribute("version").value(); }
-};
-
 // Where the nodes of one tree came from.
 class SourceMap {
  public:
@@ -46,6 +37,16 @@ class SourceMap {
   Loc xml_start_;
   const char* xml_buffer_ = nullptr;
   std::unordered_map<const void*, Loc> table_;
+};
+
+// Everything in a file that is not an activity: the root element with its attributes (namespace
+// declarations included, in input order), comments before the root, and the root's other children
+// (comments, foreign elements such as ir:registry-record).
+struct Header {
+  pugi::xml_document doc;  // prolog comments, then the root element holding the non-activity children
+  pugi::xml_node root() const { return doc.document_element(); }
+  std::string version() const { return root().attribute("version").value(); }
+  SourceMap where;  // positions of the root element and its attributes
 };
 
 // One activity (or, for the rules layer, one iati-organisation). Its tree sits under a copy of the file's

@@ -17,6 +17,7 @@ struct ReadOptions {
   const Schema* schema = nullptr;
   size_t max_depth = 256;       // deeper nesting is refused before any tree walk can recurse on it
   bool organisations = false;   // accept iati-organisations files (each iati-organisation is a record)
+  bool keep_going = false;      // after a malformed activity, report it and read on (validation)
 };
 
 enum class ReadResult { Ok, DataError };

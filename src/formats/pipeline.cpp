@@ -1,17 +1,21 @@
 // Wires a reader to a writer for one conversion.
 #include "formats/pipeline.hpp"
 
+#include "check/validator.hpp"
+
 namespace projconv {
 
 const FormatInfo* sniff_source(Source& in) { return format_by_content(in.peek(512)); }
 
-ReadResult convert(Source& in, Output& out, Reporter& rep, const ConvertOptions& opt) {
+ConvertResult convert(Source& in, Output& out, Reporter& rep, const ConvertOptions& opt) {
+  ConvertResult res;
   const FormatInfo* from = opt.from ? opt.from : sniff_source(in);
   if (!from) {
     Diagnostic d = make_diag("unknown-format").fact("what", opt.file).fact("detail", "it is neither XML nor JSON");
     d.file = opt.file;
     rep.report(std::move(d));
-    return ReadResult::DataError;
+    res.read = ReadResult::DataError;
+    return res;
   }
   WriteOptions wo;
   wo.schema = &Schema::builtin();
@@ -22,7 +26,16 @@ ReadResult convert(Source& in, Output& out, Reporter& rep, const ConvertOptions&
   ro.file = opt.file;
   ro.schema = wo.schema;
   ro.max_depth = opt.max_depth;
-  return from->read(in, *writer, rep, ro);
+  if (!opt.validate) {
+    res.read = from->read(in, *writer, rep, ro);
+    return res;
+  }
+  Validator v(*opt.validate, opt.file, rep, writer.get());
+  res.read = from->read(in, v, v.reporter(), ro);
+  res.errors = v.counts().errors;
+  res.warnings = v.counts().warnings;
+  res.activities = v.activities();
+  return res;
 }
 
 }  // namespace projconv

@@ -6,16 +6,25 @@
 
 namespace projconv {
 
+struct ValidateOptions;
+
 struct ConvertOptions {
   const FormatInfo* from = nullptr;  // nullptr: sniff the content
   const FormatInfo* to = nullptr;
   std::string file;                  // the input's name in diagnostics
   size_t max_depth = 256;
+  const ValidateOptions* validate = nullptr;  // validate as it converts; nullptr: convert only
 };
 
-// Streams `in` through the reader of `from` into the writer of `to`. Returns DataError when the input
-// cannot be read (the findings say why); throws IoError on environment faults.
-ReadResult convert(Source& in, Output& out, Reporter& rep, const ConvertOptions& opt);
+struct ConvertResult {
+  ReadResult read = ReadResult::Ok;  // DataError: the input cannot be read; the output must not be kept
+  size_t errors = 0, warnings = 0;   // validation findings
+  size_t activities = 0;
+};
+
+// Streams `in` through the reader of `from` (and the validator) into the writer of `to`. Throws IoError on
+// environment faults.
+ConvertResult convert(Source& in, Output& out, Reporter& rep, const ConvertOptions& opt);
 
 // Picks the input format from the content's first bytes; nullptr when it is neither XML nor JSON.
 const FormatInfo* sniff_source(Source& in);

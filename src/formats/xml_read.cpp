@@ -158,6 +158,7 @@ class XmlScanner {
   std::string record_name_ = "iati-activity";
   Loc root_loc_;
   bool begun_ = false;
+  bool damaged_ = false;  // an activity could not be parsed, and reading went on past it
   Record record_;
 };
 
@@ -235,7 +236,7 @@ ReadResult XmlScanner::run() {
     if (state_ == State::Epilog && nb == rest.size()) {
       ensure_begun();
       out_.end(trailer_);
-      return ReadResult::Ok;
+      return damaged_ ? ReadResult::DataError : ReadResult::Ok;
     }
     if (state_ == State::Prolog && nb == rest.size())
       return syntax("the file has no root element", loc_in_data(nb));
@@ -316,7 +317,13 @@ ReadResult XmlScanner::start_root(std::string_view tag) {
   } else if (root_name_ != "iati-activities") {
     return fail(make_diag("not-iati").fact("root", root_name_), loc_);
   }
-  header_.doc.append_copy(root);
+  pugi::xml_node copy = header_.doc.append_copy(root);
+  header_.where.set(copy.internal_object(), loc_);
+  // The attributes' positions, from their values' offsets in the start tag (parsed alone, above).
+  const char* base = root.name() - root.offset_debug();
+  pugi::xml_attribute src = root.first_attribute();
+  for (pugi::xml_attribute a = copy.first_attribute(); a && src; a = a.next_attribute(), src = src.next_attribute())
+    header_.where.set(a.internal_object(), advance_loc(loc_, tag, static_cast<size_t>(src.value() - base)));
   trailer_.doc.append_child(root.name());
   return ReadResult::Ok;
 }
@@ -365,9 +372,9 @@ ReadResult XmlScanner::parse_error(const pugi::xml_parse_result& res, std::strin
 
 ReadResult XmlScanner::emit_activity(std::string_view text, Loc at) {
   Record& r = record_;
+  ++r.index;  // a malformed activity still takes its place in the count
   pugi::xml_parse_result res = r.doc.load_buffer(text.data(), text.size(), kParseFlags, pugi::encoding_utf8);
   if (!res) return parse_error(res, text, at);
-  ++r.index;
   r.where.clear();
   pugi::xml_node act = r.doc.document_element();
   r.where.set_xml(text, at, act.name() - act.offset_debug());
@@ -440,7 +447,11 @@ ReadResult XmlScanner::on_content(std::string_view d, bool& need) {
     return fail(make_diag("too-deep").fact("limit", std::to_string(opt_.max_depth)), loc_in_data(span.too_deep_at));
   std::string_view text = d.substr(0, span.end);
   ReadResult r = element_name(d, 0) == record_name_ ? emit_activity(text, loc_) : add_misc(text, loc_, misc_target);
-  if (r != ReadResult::Ok) return r;
+  if (r != ReadResult::Ok) {
+    // The span's extent is known from the tag scan, so the next activity can still be read safely.
+    if (!opt_.keep_going) return r;
+    damaged_ = true;
+  }
   consume(span.end);
   return ReadResult::Ok;
 }

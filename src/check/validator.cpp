@@ -1,0 +1,92 @@
+// Runs the validation layers record by record: structure, codelists, rules, and the file-level identifier checks.
+#include "check/validator.hpp"
+
+#include <sstream>
+
+namespace projconv {
+
+std::string Layers::parse(const std::string& list) {
+  structure = codelists = rules = false;
+  std::stringstream ss(list);
+  std::string word;
+  while (std::getline(ss, word, ',')) {
+    if (word == "wellformed") continue;  // always on: nothing can be checked in data that cannot be read
+    if (word == "structure") structure = true;
+    else if (word == "codelists") codelists = true;
+    else if (word == "rules") rules = true;
+    else return word.empty() ? std::string("(empty)") : word;
+  }
+  return {};
+}
+
+void CountingReporter::report(Diagnostic d) {
+  switch (d.severity) {
+    case Severity::Error: ++errors; break;
+    case Severity::Warning: ++warnings; break;
+    case Severity::Note: ++notes; break;
+  }
+  next_.report(std::move(d));
+}
+
+Validator::Validator(const ValidateOptions& opt, std::string file, Reporter& rep, Sink* next)
+    : opt_(opt), file_(std::move(file)), rep_(rep), next_(next), structure_(Schema::builtin()) {}
+
+Validator::~Validator() = default;
+
+void Validator::begin(const Header& h) {
+  check_version(h);
+  if (opt_.layers.structure) structure_.check_header(h, file_, rep_);
+  if (next_) next_->begin(h);
+}
+
+void Validator::record(Record& r) {
+  ++activities_;
+  size_t errors_before = rep_.errors;
+  bool activity = r.activity().name() == std::string_view("iati-activity");
+  if (opt_.layers.structure && activity) structure_.check_record(r, file_, rep_);
+  if (opt_.layers.rules && opt_.builtin_rules && activity) check_identifier(r);
+  if (rep_.errors > errors_before) ++invalid_;
+  if (next_) next_->record(r);
+}
+
+void Validator::end(const Header& trailer) {
+  if (opt_.layers.structure) structure_.check_end(activities_, trailer, file_, rep_);
+  if (next_) next_->end(trailer);
+}
+
+void Validator::check_version(const Header& h) {
+  std::string v = h.version();
+  if (v.empty() || v == Schema::builtin().version()) return;
+  Diagnostic d = make_diag(v.rfind("1.", 0) == 0 ? "version-1x" : v.rfind("2.", 0) == 0 ? "version-older" : "version-unknown");
+  d.fact("version", v).fact("value", v);
+  d.file = file_;
+  d.path = "/" + std::string(h.root().name()) + "/@version";
+  d.loc = h.where.locate(h.root().attribute("version"));
+  rep_.report(std::move(d));
+}
+
+// Empty and duplicate identifiers: IATI's schema allows both, and both break every consumer downstream.
+void Validator::check_identifier(const Record& r) {
+  pugi::xml_node id = r.activity().child("iati-identifier");
+  if (!id) return;  // the structure layer reports the missing element
+  std::string text = r.identifier();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    Diagnostic d = make_diag("identifier-empty");
+    d.file = file_;
+    d.loc = r.where.locate(id);
+    d.path = r.path_of(id);
+    rep_.report(std::move(d));
+    return;
+  }
+  auto [it, fresh] = ids_.try_emplace(text, Seen{r.where.locate(id), r.path_of(id)});
+  if (fresh) return;
+  Diagnostic d = make_diag("identifier-duplicate").fact("value", text);
+  d.file = file_;
+  d.activity = text;
+  d.loc = r.where.locate(id);
+  d.path = r.path_of(id);
+  d.related.push_back({it->second.loc, it->second.path, "first used here"});
+  rep_.report(std::move(d));
+}
+
+}  // namespace projconv

@@ -1,0 +1,51 @@
+// Shared validation options, and the number validators that give one plain line instead of CLI11's wording.
+#include "cli/options.hpp"
+
+#include <cstdio>
+
+#include "cli/commands.hpp"
+
+namespace projconv {
+
+namespace {
+
+CLI::Validator whole_number_min(unsigned long min) {
+  return CLI::Validator(
+      [min](std::string& v) -> std::string {
+        if (!v.empty() && v.size() < 10 && v.find_first_not_of("0123456789") == std::string::npos && std::stoul(v) >= min)
+          return {};
+        return "must be a whole number" + std::string(min ? " of at least " + std::to_string(min) : "") + ", not '" +
+               v + "'";
+      },
+      "N");
+}
+
+}  // namespace
+
+CLI::Validator whole_number() { return whole_number_min(0); }
+CLI::Validator whole_number_at_least_1() { return whole_number_min(1); }
+
+void add_check_options(CLI::App& app, CheckArgs& a) {
+  app.add_option("--layers", a.layers, "layers to run, comma-separated: wellformed,structure,codelists,rules (all by default)");
+  // One file per --rules, or a vector option would swallow the data files after it.
+  app.add_option("--rules", a.rules, "add a ruleset in the IATI Ruleset JSON format (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_flag("--no-builtin-rules", a.no_builtin_rules, "leave out projconv's own ruleset and identifier checks");
+  app.add_option("--max-depth", a.max_depth, "refuse data nested deeper than this many elements (default 256)")
+      ->check(whole_number_at_least_1());
+}
+
+int resolve_check_options(const CheckArgs& a, ValidateOptions& out) {
+  std::string bad = out.layers.parse(a.layers);
+  if (!bad.empty()) {
+    std::fprintf(stderr,
+                 "projconv: error: --layers: unknown layer '%s' (choose from wellformed, structure, codelists, rules)\n",
+                 bad.c_str());
+    return kExitUsage;
+  }
+  out.builtin_rules = !a.no_builtin_rules;
+  return -1;
+}
+
+}  // namespace projconv

@@ -1,0 +1,26 @@
+// Options shared by the commands that validate (validate, convert): layers, rulesets, limits.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "check/validator.hpp"
+
+namespace projconv {
+
+struct CheckArgs {
+  std::string layers = "wellformed,structure,codelists,rules";
+  std::vector<std::string> rules;
+  bool no_builtin_rules = false;
+  size_t max_depth = 256;
+};
+
+void add_check_options(CLI::App& app, CheckArgs& a);
+// Fills `out` from the arguments; returns -1 on success, or the exit code after printing the problem.
+int resolve_check_options(const CheckArgs& a, ValidateOptions& out);
+
+CLI::Validator whole_number();            // 0 or more
+CLI::Validator whole_number_at_least_1();
+
+}  // namespace projconv
