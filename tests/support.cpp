@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include "check/rules.hpp"
+#include "check/validator.hpp"
 #include "formats/pipeline.hpp"
 
 namespace fs = std::filesystem;
@@ -50,10 +52,49 @@ Converted convert_text(const std::string& input, const char* from, const char* t
   opt.to = format_by_name(to);
   opt.file = name;
   Converted c;
-  c.result = convert(*src, out, rep, opt);
+  c.result = convert(*src, out, rep, opt).read;
   c.text = std::move(out.text);
   c.diags = std::move(rep.diags);
   return c;
+}
+
+std::string Validated::codes() const {
+  std::string out;
+  for (const auto& d : diags) out += d.code + "@" + std::to_string(d.loc.line) + ":" + std::to_string(d.loc.col) + ";";
+  return out;
+}
+
+namespace {
+struct NullSink : Sink {
+  void begin(const Header&) override {}
+  void record(Record&) override {}
+  void end(const Header&) override {}
+};
+}  // namespace
+
+Validated validate_text(const std::string& input, const std::string& layers, const std::string& name,
+                        const std::vector<std::string>& rulesets) {
+  ValidateOptions opt;
+  opt.layers.parse(layers);
+  for (const auto& r : rulesets) opt.rulesets.push_back(std::make_shared<const RuleSet>(RuleSet::load(r)));
+  CollectingReporter rep;
+  auto src = Source::from_string(input, name);
+  const FormatInfo* fmt = format_by_content(src->peek(512));
+  Validated v;
+  if (!fmt) {
+    v.result = ReadResult::DataError;
+    return v;
+  }
+  Validator val(opt, name, rep, nullptr);
+  ReadOptions ro;
+  ro.file = name;
+  ro.schema = &Schema::builtin();
+  ro.organisations = true;
+  ro.keep_going = true;
+  v.result = fmt->read(*src, val, val.reporter(), ro);
+  v.diags = std::move(rep.diags);
+  v.errors = val.counts().errors;
+  return v;
 }
 
 namespace {

@@ -22,6 +22,16 @@ struct Converted {
 };
 Converted convert_text(const std::string& input, const char* from, const char* to, const std::string& name = "in");
 
+struct Validated {
+  ReadResult result;
+  std::vector<Diagnostic> diags;
+  size_t errors = 0;
+  std::string codes() const;  // "code@line:col;" for each finding, in order
+};
+// Validates text as `projconv validate` does, with the given layers (e.g. "structure").
+Validated validate_text(const std::string& input, const std::string& layers = "wellformed,structure,codelists,rules",
+                        const std::string& name = "t.xml", const std::vector<std::string>& rulesets = {});
+
 // Canonical form: elements with sorted attributes, non-blank character data, children grouped by name with
 // same-name siblings in order; comments, PIs and blank text dropped. One line per element, indented.
 std::string canonical_xml(const std::string& xml);

@@ -116,7 +116,7 @@ TEST_CASE("JSON and XML count depth alike: the root is level 1", "[json][xml][li
     opt.from = format_by_name(from);
     opt.to = format_by_name("json");
     opt.max_depth = depth;
-    return convert(*src, out, rep, opt);
+    return convert(*src, out, rep, opt).read;
   };
   CHECK(run(xml, "xml", 4) == ReadResult::Ok);
   CHECK(run(xml, "xml", 3) == ReadResult::DataError);

@@ -1,7 +1,8 @@
 // Loads the codelist and binding files, compiles the bindings, and checks each record's coded values.
 #include "check/codelists.hpp"
 
-#include <cstring>
+#include <cctype>
+
 #include <optional>
 #include <stdexcept>
 
@@ -118,10 +119,28 @@ const Code* Codelist::find(std::string_view code) const {
   return it == index_.end() ? nullptr : &codes[it->second];
 }
 
+namespace {
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+}  // namespace
+
+const Code* Codelist::find_ignoring_case(std::string_view code) const {
+  auto it = folded_.find(lower(code));
+  return it == folded_.end() ? nullptr : &codes[it->second];
+}
+
 void Codelist::index() {
   index_.clear();
   index_.reserve(codes.size());
-  for (uint32_t i = 0; i < codes.size(); ++i) index_.emplace(codes[i].code, i);  // emplace keeps the first
+  folded_.clear();
+  folded_.reserve(codes.size());
+  for (uint32_t i = 0; i < codes.size(); ++i) {
+    index_.emplace(codes[i].code, i);  // emplace keeps the first
+    folded_.emplace(lower(codes[i].code), i);
+  }
 }
 
 // The walked bindings as a trie of element names. Anchors are the first steps (matched at any depth, as
@@ -270,7 +289,10 @@ void Codelists::check_value(const Binding& b, const Record& r, pugi::xml_node ow
   // Last, because it is the one step that runs an XPath; most values never get here.
   if (b.when && !b.when.evaluate_boolean(pugi::xpath_node(owner))) return;
 
-  Diagnostic d = make_diag(code ? "codelist-withdrawn" : "codelist-unknown");
+  // A code in the wrong letter case (xml:lang="EN", format="TEXT/HTML") is a slip, not an unknown code.
+  const Code* folded = code ? nullptr : list->find_ignoring_case(value);
+  Diagnostic d = make_diag(code ? "codelist-withdrawn" : folded ? "codelist-case" : "codelist-unknown");
+  if (folded) d.fact("code", folded->code);
   d.file = file;
   d.activity = r.identifier();
   std::string node = owner.name();
@@ -299,7 +321,8 @@ void Codelists::walk(const Record& r, pugi::xml_node e, const uint32_t* parent_s
     if (children.empty()) continue;
     if (auto it = children.find(std::string_view(name)); it != children.end()) states[n++] = it->second;
   }
-  if (auto it = w.anchors.find(std::string_view(name)); it != w.anchors.end() && n < kMaxSteps) states[n++] = it->second;
+  if (auto it = w.anchors.find(std::string_view(name)); it != w.anchors.end() && n < kMaxSteps)
+    states[n++] = it->second;
 
   if (n > 0 || !w.any_attrs.empty()) {
     for (pugi::xml_attribute a : e.attributes()) {

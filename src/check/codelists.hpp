@@ -4,8 +4,9 @@
 // tools/gen_codelists.py), parsed once. Every binding's path and condition is compiled as a pugixml XPath
 // at parse time, so a path pugixml cannot run is a start-up error, not a silent gap. The paths IATI uses are
 // plain child steps (`//iati-activity/sector/@code`), so those are matched by one walk over the record, in
-// document order, instead of running ~125 `//` queries per record; any other path is evaluated as XPath.
-// Conditions (`@vocabulary = '2'`) run only when a code would otherwise be reported.
+// document order: running the 124 `//` queries on every record made checking a 100 MB file take 2.5 s
+// instead of 0.1 s. Any other path is evaluated as XPath. Conditions (`@vocabulary = '2'`) run only when a
+// code would otherwise be reported.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -41,16 +42,18 @@ struct Codelist {
 
   // The code, or nullptr. A code listed twice (FileFormat has two) resolves to its first entry.
   const Code* find(std::string_view code) const;
+  const Code* find_ignoring_case(std::string_view code) const;
   // Builds the lookup table; call after the last code is added.
   void index();
 
  private:
   std::unordered_map<std::string, uint32_t, TransparentHash, std::equal_to<>> index_;
+  std::unordered_map<std::string, uint32_t> folded_;  // lower-cased codes
 };
 
 struct CodelistOptions {
   // Also report unknown codes of complete="0" lists (Country, Language, ...), as the IATI Validator does.
-  bool check_open_lists = false;
+  bool check_open_lists = true;
   // Evaluate every binding as pugixml XPath on the whole record instead of the single walk: slow, but the
   // reference the walk is tested against.
   bool xpath_only = false;
@@ -86,11 +89,11 @@ class Codelists {
   struct Binding {
     std::string path;
     std::string list_name;
-    std::string condition;          // empty: unconditional
+    std::string condition;           // empty: unconditional
     const Codelist* list = nullptr;  // nullptr: the list is not in the codelist file
     pugi::xpath_query query;
-    pugi::xpath_query when;         // empty query when unconditional
-    bool walked = false;            // matched by the walk rather than evaluated as XPath
+    pugi::xpath_query when;          // empty query when unconditional
+    bool walked = false;             // matched by the walk rather than evaluated as XPath
   };
   struct Walker;  // the trie of walked paths, in codelists.cpp
 

@@ -3,6 +3,9 @@
 
 #include <sstream>
 
+#include "check/codelists.hpp"
+#include "check/rules.hpp"
+
 namespace projconv {
 
 std::string Layers::parse(const std::string& list) {
@@ -29,11 +32,17 @@ void CountingReporter::report(Diagnostic d) {
 }
 
 Validator::Validator(const ValidateOptions& opt, std::string file, Reporter& rep, Sink* next)
-    : opt_(opt), file_(std::move(file)), rep_(rep), next_(next), structure_(Schema::builtin()) {}
+    : opt_(opt), file_(std::move(file)), rep_(rep), next_(next), structure_(Schema::builtin()) {
+  if (opt_.layers.rules) {
+    if (opt_.builtin_rules) rules_.push_back(&RuleSet::builtin());
+    for (const auto& rs : opt_.rulesets) rules_.push_back(rs.get());
+  }
+}
 
 Validator::~Validator() = default;
 
 void Validator::begin(const Header& h) {
+  header_ = &h;  // readers keep the header alive until end()
   check_version(h);
   if (opt_.layers.structure) structure_.check_header(h, file_, rep_);
   if (next_) next_->begin(h);
@@ -44,25 +53,37 @@ void Validator::record(Record& r) {
   size_t errors_before = rep_.errors;
   bool activity = r.activity().name() == std::string_view("iati-activity");
   if (opt_.layers.structure && activity) structure_.check_record(r, file_, rep_);
+  if (opt_.layers.codelists) Codelists::builtin().check(r, file_, rep_);
+  for (const RuleSet* rs : rules_) rs->check(r, file_, rep_);
   if (opt_.layers.rules && opt_.builtin_rules && activity) check_identifier(r);
   if (rep_.errors > errors_before) ++invalid_;
   if (next_) next_->record(r);
 }
 
 void Validator::end(const Header& trailer) {
-  if (opt_.layers.structure) structure_.check_end(activities_, trailer, file_, rep_);
+  if (opt_.layers.structure && header_) structure_.check_end(activities_, *header_, file_, rep_);
   if (next_) next_->end(trailer);
 }
 
 void Validator::check_version(const Header& h) {
-  std::string v = h.version();
+  pugi::xml_attribute attr = h.root().attribute("version");
+  std::string v = attr.value();
+  auto at = [&](Diagnostic d) {
+    d.file = file_;
+    d.path = "/" + std::string(h.root().name()) + "/@version";
+    d.loc = h.where.locate(attr);
+    rep_.report(std::move(d));
+  };
+  // The root is in no record, so its codelist binding (Version) is checked here, once per file.
+  const Codelist* versions = Codelists::builtin().find("Version");
+  if (attr && opt_.layers.codelists && versions && !versions->find(v)) {
+    at(make_diag("codelist-unknown").fact("node", h.root().name() + std::string("/@version")).fact("value", v)
+           .fact("list", "Version"));
+    return;
+  }
   if (v.empty() || v == Schema::builtin().version()) return;
-  Diagnostic d = make_diag(v.rfind("1.", 0) == 0 ? "version-1x" : v.rfind("2.", 0) == 0 ? "version-older" : "version-unknown");
-  d.fact("version", v).fact("value", v);
-  d.file = file_;
-  d.path = "/" + std::string(h.root().name()) + "/@version";
-  d.loc = h.where.locate(h.root().attribute("version"));
-  rep_.report(std::move(d));
+  if (v.rfind("1.", 0) == 0) at(make_diag("version-1x").fact("version", v).fact("value", v));
+  else if (v.rfind("2.", 0) == 0) at(make_diag("version-older").fact("version", v).fact("value", v));
 }
 
 // Empty and duplicate identifiers: IATI's schema allows both, and both break every consumer downstream.

@@ -59,6 +59,7 @@ class Validator : public Sink {
   std::string file_;
   CountingReporter rep_;
   Sink* next_;
+  const Header* header_ = nullptr;
   StructureCheck structure_;
   std::vector<const RuleSet*> rules_;
   size_t activities_ = 0, invalid_ = 0;

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <new>
 #include <string>
 
@@ -71,6 +72,9 @@ int run_cli(int argc, char** argv) {
     return kExitUsage;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "projconv: error: out of memory\n");
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "projconv: internal error: %s\n", e.what());
     return kExitUsage;
   }
 }

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "check/rules.hpp"
 #include "cli/commands.hpp"
 
 namespace projconv {
@@ -30,6 +31,7 @@ void add_check_options(CLI::App& app, CheckArgs& a) {
   // One file per --rules, or a vector option would swallow the data files after it.
   app.add_option("--rules", a.rules, "add a ruleset in the IATI Ruleset JSON format (repeatable)")
       ->expected(1)
+      ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--no-builtin-rules", a.no_builtin_rules, "leave out projconv's own ruleset and identifier checks");
   app.add_option("--max-depth", a.max_depth, "refuse data nested deeper than this many elements (default 256)")
@@ -45,6 +47,14 @@ int resolve_check_options(const CheckArgs& a, ValidateOptions& out) {
     return kExitUsage;
   }
   out.builtin_rules = !a.no_builtin_rules;
+  for (const std::string& path : a.rules) {
+    try {
+      out.rulesets.push_back(std::make_shared<const RuleSet>(RuleSet::load(path)));
+    } catch (const RulesetError& e) {
+      std::fprintf(stderr, "projconv: error: ruleset %s: %s\n", e.name().c_str(), e.detail().c_str());
+      return kExitUsage;
+    }
+  }
   return -1;
 }
 
