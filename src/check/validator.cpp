@@ -81,7 +81,7 @@ void Validator::check_version(const Header& h) {
            .fact("list", "Version"));
     return;
   }
-  if (v.empty() || v == Schema::builtin().version()) return;
+  if (v.empty() || v == Schema::builtin().version() || !opt_.layers.structure) return;
   if (v.rfind("1.", 0) == 0) at(make_diag("version-1x").fact("version", v).fact("value", v));
   else if (v.rfind("2.", 0) == 0) at(make_diag("version-older").fact("version", v).fact("value", v));
 }
@@ -99,14 +99,16 @@ void Validator::check_identifier(const Record& r) {
     rep_.report(std::move(d));
     return;
   }
-  auto [it, fresh] = ids_.try_emplace(text, Seen{r.where.locate(id), r.path_of(id)});
+  auto [it, fresh] = ids_.try_emplace(text, Seen{r.where.locate(id), r.index});
   if (fresh) return;
   Diagnostic d = make_diag("identifier-duplicate").fact("value", text);
   d.file = file_;
   d.activity = text;
   d.loc = r.where.locate(id);
   d.path = r.path_of(id);
-  d.related.push_back({it->second.loc, it->second.path, "first used here"});
+  std::string first = "/" + std::string(r.root().name()) + "/iati-activity[" + std::to_string(it->second.index) +
+                      "]/iati-identifier[1]";
+  d.related.push_back({it->second.loc, first, "first used here"});
   rep_.report(std::move(d));
 }
 

@@ -63,9 +63,9 @@ class Validator : public Sink {
   StructureCheck structure_;
   std::vector<const RuleSet*> rules_;
   size_t activities_ = 0, invalid_ = 0;
-  struct Seen {
+  struct Seen {  // kept per activity of the file, so kept small: the path is rebuilt from the index
     Loc loc;
-    std::string path;
+    size_t index;
   };
   std::unordered_map<std::string, Seen> ids_;
 };
