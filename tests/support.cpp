@@ -64,6 +64,41 @@ std::string Validated::codes() const {
   return out;
 }
 
+Through convert_through(const std::string& input, const char* from, const char* to, const char* back,
+                        const fs::path& scratch) {
+  Through t;
+  const FormatInfo* mid = format_by_name(to);
+  fs::path target = scratch / (mid->directory ? "package" : "data.csv");
+  {
+    auto src = Source::from_string(input, "in");
+    CollectingReporter rep;
+    ConvertOptions opt;
+    opt.from = from ? format_by_name(from) : nullptr;
+    opt.to = mid;
+    opt.file = "in";
+    std::unique_ptr<Output> out;
+    if (mid->directory) out = std::make_unique<DirOutput>(target.string());
+    else out = std::make_unique<FileOutput>(target.string());
+    t.there = convert(*src, *out, rep, opt).read;
+    for (auto& d : rep.diags) t.diags.push_back(std::move(d));
+    if (t.there != ReadResult::Ok) return t;
+    if (auto* d = dynamic_cast<DirOutput*>(out.get())) d->commit();
+    else dynamic_cast<FileOutput*>(out.get())->commit();
+  }
+  std::unique_ptr<Source> src = mid->directory ? Source::from_string("", target.string()) : Source::open(target.string());
+  StringOutput out;
+  CollectingReporter rep;
+  ConvertOptions opt;
+  opt.from = mid;
+  opt.to = format_by_name(back);
+  opt.file = target.string();
+  opt.path = target.string();
+  t.back = convert(*src, out, rep, opt).read;
+  t.text = std::move(out.text);
+  for (auto& d : rep.diags) t.diags.push_back(std::move(d));
+  return t;
+}
+
 namespace {
 struct NullSink : Sink {
   void begin(const Header&) override {}

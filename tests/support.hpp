@@ -32,6 +32,16 @@ struct Validated {
 Validated validate_text(const std::string& input, const std::string& layers = "wellformed,structure,codelists,rules",
                         const std::string& name = "t.xml", const std::vector<std::string>& rulesets = {});
 
+// Converts text through a file or folder in `scratch` (for layouts that are files or folders, like the CSV
+// package): text -> `to` at scratch/name, then back to `back` as text.
+struct Through {
+  ReadResult there = ReadResult::Ok, back = ReadResult::Ok;
+  std::string text;
+  std::vector<Diagnostic> diags;
+};
+Through convert_through(const std::string& input, const char* from, const char* to, const char* back,
+                        const std::filesystem::path& scratch);
+
 // Canonical form: elements with sorted attributes, non-blank character data, children grouped by name with
 // same-name siblings in order; comments, PIs and blank text dropped. One line per element, indented.
 std::string canonical_xml(const std::string& xml);

@@ -1013,7 +1013,7 @@ class Run {
       if (days <= 365) return;
       if (first) return void(++extra);
       std::string span = " is " + std::to_string(days) + " days after ";
-      std::string limit = ", more than 365";
+      std::string limit = "; a period may last at most a year (365 days)";
       if (!e.node) first = Finding{s.node, show(s.node, s.text) + " is " + std::to_string(days) + " days ago" + limit, s.text, {}};
       else if (!s.node) first = Finding{e.node, show(e.node, e.text) + span + "today" + limit, e.text, {}};
       else

@@ -13,7 +13,7 @@ namespace projconv {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
-      {"convert", "convert IATI activity data between XML and JSON (the default command)", run_convert},
+      {"convert", "convert IATI activity data between XML, JSON and CSV (the default command)", run_convert},
       {"validate", "check files for well-formedness, structure, codelists and rules", run_validate},
   };
   return table;
@@ -23,7 +23,7 @@ namespace {
 
 void print_overview(std::FILE* to) {
   std::fprintf(to,
-      "projconv %s: validate and convert IATI activity data (XML, JSON) without losing anything.\n\n"
+      "projconv %s: validate and convert IATI activity data (XML, JSON, CSV) without losing anything.\n\n"
       "Usage:\n"
       "  projconv IN OUT              convert (formats from the extensions, or sniffed)\n"
       "  projconv COMMAND [ARGS...]   run a command\n\n"

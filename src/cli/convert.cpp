@@ -16,7 +16,7 @@ namespace {
 
 struct ConvertArgs {
   std::string in, out, from, to;
-  bool strict = false, no_validate = false;
+  bool strict = false, no_validate = false, csv_bom = false;
   CheckArgs check;
 };
 
@@ -38,11 +38,14 @@ int run_convert(int argc, char** argv) {
   CLI::App app{"Convert IATI activity data between formats, losslessly.", "projconv convert"};
   app.footer(
       "Formats: " + format_names() +
-      ". They come from the file extensions, then from the content; --from and --to override.\n"
+      ". They come from the file extensions (.xml, .json, .csv; a folder or a path ending in '/' is a\n"
+      "csv-dir table package), then from the content; --from and --to override.\n"
       "'-' is stdin or stdout (stdout needs --to).\n\n"
       "Examples:\n"
       "  projconv activities.xml activities.json\n"
       "  projconv convert activities.json activities.xml\n"
+      "  projconv activities.xml activities.csv          one row per activity\n"
+      "  projconv activities.xml tables/                 one CSV per repeatable element\n"
       "  cat activities.xml | projconv - - --to json\n\n"
       "The data is validated as it is converted (see 'projconv validate --help'); the findings are printed and the\n"
       "output is still written, unless --strict is given and there is an error.\n\n"
@@ -52,6 +55,7 @@ int run_convert(int argc, char** argv) {
   app.add_option("OUT", a.out, "output file, or - for stdout")->required();
   app.add_option("--from", a.from, "input format (" + format_names() + ")");
   app.add_option("--to", a.to, "output format (" + format_names() + ")");
+  app.add_flag("--csv-bom", a.csv_bom, "start CSV output with a UTF-8 byte order mark, for Excel");
   app.add_flag("--strict", a.strict, "write nothing when validation finds an error");
   app.add_flag("--no-validate", a.no_validate, "convert without validating");
   add_check_options(app, a.check);
@@ -71,7 +75,8 @@ int run_convert(int argc, char** argv) {
   }
   if (!from && a.in != "-") from = format_by_path(a.in);
 
-  std::unique_ptr<Source> in = Source::open(a.in);
+  // A package is a folder: its reader opens the files itself.
+  std::unique_ptr<Source> in = from && from->directory ? Source::from_string("", a.in) : Source::open(a.in);
   // Writing over the input (same path, symlink or hard link) would destroy it: refuse.
   struct stat sin {}, sout {};
   if (a.out != "-" && in->stat(sin) && ::stat(a.out.c_str(), &sout) == 0 && S_ISREG(sout.st_mode) &&
@@ -84,16 +89,27 @@ int run_convert(int argc, char** argv) {
   opt.to = to;
   opt.file = a.in == "-" ? std::string("<stdin>") : a.in;
   opt.max_depth = a.check.max_depth;
+  opt.path = a.in;
+  opt.csv_bom = a.csv_bom;
   if (!a.no_validate) opt.validate = &vopt;
-  FileOutput out(a.out);
-  ConvertResult res = convert(*in, out, rep, opt);
+  std::unique_ptr<FileOutput> file_out;
+  std::unique_ptr<DirOutput> dir_out;
+  Output* out;
+  if (to->directory) {
+    if (a.out == "-") return usage_error("a csv-dir package is a folder; it cannot go to stdout");
+    out = (dir_out = std::make_unique<DirOutput>(a.out)).get();
+  } else {
+    out = (file_out = std::make_unique<FileOutput>(a.out)).get();
+  }
+  ConvertResult res = convert(*in, *out, rep, opt);
   if (res.read != ReadResult::Ok) return kExitFindings;
   if (a.strict && res.errors > 0) {
     std::fprintf(stderr, "projconv: %s not written: --strict and %zu error%s\n", a.out.c_str(), res.errors,
                  res.errors == 1 ? "" : "s");
     return kExitFindings;
   }
-  out.commit();
+  if (dir_out) dir_out->commit();
+  else file_out->commit();
   return res.errors > 0 ? kExitFindings : kExitOk;
 }
 

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -31,6 +32,34 @@ class FdSource : public Source {
     }
   }
   int fd() const override { return fd_; }
+  friend class projconv::Source;
+  void rewind_raw() override {
+    if (::lseek(fd_, 0, SEEK_SET) == 0) return;
+    throw IoError(name() + ": cannot read it twice (it is not a regular file)");
+  }
+  bool seekable() const { return ::lseek(fd_, 0, SEEK_CUR) >= 0; }
+  // Copies the rest of the input to an unlinked temp file (after `head`) and reads from that instead.
+  void spool(const std::string& head) {
+    char tmpl[] = "/tmp/projconv-spool-XXXXXX";
+    int t = ::mkstemp(tmpl);
+    if (t < 0) throw IoError("cannot create a temp file to hold " + name() + ": " + errno_text(errno));
+    ::unlink(tmpl);
+    auto put = [&](const char* p, size_t n) {
+      while (n > 0) {
+        ssize_t w = ::write(t, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) throw IoError("cannot spool " + name() + ": " + errno_text(errno));
+        p += w;
+        n -= static_cast<size_t>(w);
+      }
+    };
+    put(head.data(), head.size());
+    std::vector<char> buf(1 << 20);
+    for (size_t got; (got = read_raw(buf.data(), buf.size())) > 0;) put(buf.data(), got);
+    if (owned_) ::close(fd_);
+    fd_ = t;
+    owned_ = true;
+  }
 
  private:
   int fd_;
@@ -42,6 +71,7 @@ class StringSource : public Source {
   StringSource(std::string data, std::string name) : Source(std::move(name)), data_(std::move(data)) {}
 
  protected:
+  void rewind_raw() override { pos_ = 0; }
   size_t read_raw(char* buf, size_t n) override {
     size_t k = std::min(n, data_.size() - pos_);
     std::memcpy(buf, data_.data() + pos_, k);
@@ -113,6 +143,22 @@ std::string_view Source::peek(size_t n) {
     pushback_.append(tmp, got);
   }
   return std::string_view(pushback_).substr(0, n);
+}
+
+void Source::prepare_rewind() {
+  auto* fds = dynamic_cast<FdSource*>(this);
+  if (!fds || fds->seekable()) return;
+  // A pipe: what was peeked is the head of the data, the rest is still unread.
+  fds->spool(pushback_.substr(pushback_pos_));
+  pushback_.clear();
+  pushback_pos_ = 0;
+  fds->rewind_raw();
+}
+
+void Source::rewind() {
+  pushback_.clear();
+  pushback_pos_ = 0;
+  rewind_raw();
 }
 
 bool Source::stat(struct stat& st) const {
@@ -199,6 +245,76 @@ void FileOutput::commit() {
     throw IoError(target_ + ": cannot replace: " + errno_text(errno));
   committed_ = true;
   clear_pending();
+}
+
+DirOutput::DirOutput(std::string target) : target_(std::move(target)) {
+  while (target_.size() > 1 && target_.back() == '/') target_.pop_back();
+  struct stat st {};
+  if (::stat(target_.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) throw IoError(target_ + ": exists and is not a folder");
+    bool empty = true, package = false;
+    if (DIR* d = ::opendir(target_.c_str())) {
+      while (dirent* e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n == "." || n == "..") continue;
+        empty = false;
+        if (n == "_meta.csv") package = true;
+      }
+      ::closedir(d);
+    }
+    if (!empty && !package)
+      throw IoError(target_ + ": the folder is not empty and holds no projconv package (_meta.csv); "
+                              "write the package to a new or empty folder");
+  }
+  std::string tmpl = target_ + ".projconv-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw IoError(target_ + ": cannot create a folder beside it: " + errno_text(errno));
+  temp_ = tmpl;
+}
+
+DirOutput::~DirOutput() {
+  if (committed_) return;
+  files_.clear();  // their destructors remove their temp files
+  if (DIR* d = ::opendir(temp_.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") ::unlink((temp_ + "/" + n).c_str());
+    }
+    ::closedir(d);
+  }
+  ::rmdir(temp_.c_str());
+}
+
+void DirOutput::write(std::string_view) { throw IoError(target_ + ": a package is written file by file"); }
+
+Output& DirOutput::file(const std::string& name) {
+  files_.push_back(std::make_unique<FileOutput>(temp_ + "/" + name));
+  return *files_.back();
+}
+
+void DirOutput::commit() {
+  for (auto& f : files_) f->commit();
+  // Swap the folders: the old package (if any) goes aside, the new one takes its name, the old is removed.
+  struct stat st {};
+  std::string old;
+  if (::stat(target_.c_str(), &st) == 0) {
+    old = target_ + ".projconv-old";
+    if (::rename(target_.c_str(), old.c_str()) != 0) throw IoError(target_ + ": cannot replace: " + errno_text(errno));
+  }
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+    if (!old.empty()) ::rename(old.c_str(), target_.c_str());
+    throw IoError(target_ + ": cannot replace: " + errno_text(errno));
+  }
+  committed_ = true;
+  if (!old.empty()) {
+    if (DIR* d = ::opendir(old.c_str())) {
+      while (dirent* e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n != "." && n != "..") ::unlink((old + "/" + n).c_str());
+      }
+      ::closedir(d);
+    }
+    ::rmdir(old.c_str());
+  }
 }
 
 void install_signal_cleanup() {

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <sys/stat.h>
+#include <vector>
 
 namespace projconv {
 
@@ -28,11 +29,16 @@ class Source {
   const std::string& name() const { return name_; }
   // Identity of the underlying file, to refuse writing over the input.
   bool stat(struct stat& st) const;
+  // For formats written in two passes: before the first pass, an input that cannot seek (a pipe, stdin)
+  // is copied to an unlinked temp file; rewind() then starts again from the beginning. Throw IoError.
+  void prepare_rewind();
+  void rewind();
 
  protected:
   explicit Source(std::string name) : name_(std::move(name)) {}
   virtual size_t read_raw(char* buf, size_t n) = 0;
   virtual int fd() const { return -1; }
+  virtual void rewind_raw() = 0;
 
  private:
   std::string name_;
@@ -76,6 +82,26 @@ class FileOutput : public Output {
   bool direct_ = false;
   bool committed_ = false;
   std::string buf_;
+};
+
+// A folder of files written together (the CSV table package): the files go into a temp folder beside the
+// target, which replaces the target only on commit(). An existing target must be empty or an earlier
+// package (it holds _meta.csv); anything else is refused rather than mixed with.
+class DirOutput : public Output {
+ public:
+  explicit DirOutput(std::string target);
+  ~DirOutput() override;
+  DirOutput(const DirOutput&) = delete;
+  DirOutput& operator=(const DirOutput&) = delete;
+
+  void write(std::string_view) override;  // not a stream: use file()
+  Output& file(const std::string& name);  // a new file in the folder
+  void commit();
+
+ private:
+  std::string target_, temp_;
+  std::vector<std::unique_ptr<FileOutput>> files_;
+  bool committed_ = false;
 };
 
 // Removes a pending temp file when the process is interrupted (SIGINT, SIGTERM).

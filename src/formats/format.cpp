@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <sys/stat.h>
 
 namespace projconv {
 
@@ -27,9 +28,18 @@ bool sniff_json(std::string_view head) {
   return c == '{' || c == '[';
 }
 
+bool sniff_never(std::string_view) { return false; }
+// CSV is what is left when the content is neither XML nor JSON but looks like text.
+bool sniff_csv(std::string_view head) {
+  char c = first_meaningful(head);
+  return c != 0 && c != '<' && c != '{' && c != '[';
+}
+
 const std::vector<FormatInfo> kFormats = {
     {"xml", {".xml"}, sniff_xml, read_xml, make_xml_writer},
     {"json", {".json"}, sniff_json, read_json, make_json_writer},
+    {"csv", {".csv"}, sniff_csv, read_csv, make_csv_writer, true},
+    {"csv-dir", {}, sniff_never, read_csv_dir, make_csv_dir_writer, true, true},
 };
 
 }  // namespace
@@ -43,6 +53,10 @@ const FormatInfo* format_by_name(std::string_view name) {
 }
 
 const FormatInfo* format_by_path(std::string_view path) {
+  // A folder (or a path ending in '/') is a CSV table package.
+  struct stat st {};
+  if ((!path.empty() && path.back() == '/') || (::stat(std::string(path).c_str(), &st) == 0 && S_ISDIR(st.st_mode)))
+    return format_by_name("csv-dir");
   size_t slash = path.rfind('/');
   std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
   size_t dot = base.rfind('.');

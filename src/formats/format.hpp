@@ -18,6 +18,7 @@ struct ReadOptions {
   size_t max_depth = 256;       // deeper nesting is refused before any tree walk can recurse on it
   bool organisations = false;   // accept iati-organisations files (each iati-organisation is a record)
   bool keep_going = false;      // after a malformed activity, report it and read on (validation)
+  std::string path;             // the input's path, for formats that are folders (the CSV package)
 };
 
 enum class ReadResult { Ok, DataError };
@@ -26,6 +27,7 @@ struct WriteOptions {
   const Schema* schema = nullptr;
   Reporter* reporter = nullptr;  // for what a writer cannot represent exactly
   std::string file;              // the input's name, for those diagnostics
+  bool csv_bom = false;          // start CSV files with a UTF-8 byte order mark (for Excel)
 };
 
 struct FormatInfo {
@@ -35,6 +37,8 @@ struct FormatInfo {
   bool (*sniff)(std::string_view head);
   ReadResult (*read)(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt);
   std::unique_ptr<Sink> (*make_writer)(Output& out, const WriteOptions& opt);
+  bool two_pass = false;   // the writer plans its columns in a first pass over the input
+  bool directory = false;  // input and output are folders of files
 };
 
 const std::vector<FormatInfo>& formats();
@@ -47,5 +51,9 @@ ReadResult read_xml(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt
 std::unique_ptr<Sink> make_xml_writer(Output& out, const WriteOptions& opt);
 ReadResult read_json(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt);
 std::unique_ptr<Sink> make_json_writer(Output& out, const WriteOptions& opt);
+ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt);
+std::unique_ptr<Sink> make_csv_writer(Output& out, const WriteOptions& opt);
+ReadResult read_csv_dir(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt);
+std::unique_ptr<Sink> make_csv_dir_writer(Output& out, const WriteOptions& opt);
 
 }  // namespace projconv

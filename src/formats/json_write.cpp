@@ -1,4 +1,7 @@
 // JSON writer: the projconv JSON form (docs/json-format.md), shaped by the schema, decimals written as read.
+#include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -57,7 +60,7 @@ class JsonWriter : public Sink {
     w_.StartObject();
     if (root) {
       order_by_schema(root, opt_.schema->root());
-      for (pugi::xml_attribute a : root.attributes()) attribute(a, opt_.schema->root());
+      attributes(root, opt_.schema->root());
       members(root, opt_.schema->root());
     }
     key("iati-activity");
@@ -98,6 +101,25 @@ class JsonWriter : public Sink {
       string(text);
   }
 
+  // Attributes in schema order, then any others by name: the order never depends on the input, so every
+  // format that reaches JSON (XML, JSON, CSV) writes the same bytes.
+  void attributes(pugi::xml_node el, const ElementDef* def) {
+    attrs_.clear();
+    for (pugi::xml_attribute a : el.attributes()) {
+      int idx = -1;
+      if (def)
+        for (size_t i = 0; i < def->attrs.size(); ++i)
+          if (def->attrs[i].name == a.name()) idx = static_cast<int>(i);
+      attrs_.push_back({idx < 0 ? INT32_MAX : idx, a});
+    }
+    std::sort(attrs_.begin(), attrs_.end(), [](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first < y.first : std::strcmp(x.second.name(), y.second.name()) < 0;
+    });
+    std::vector<std::pair<int, pugi::xml_attribute>> sorted;
+    sorted.swap(attrs_);
+    for (const auto& [i, a] : sorted) attribute(a, def);
+  }
+
   void attribute(pugi::xml_attribute a, const ElementDef* def) {
     std::string k = "@";
     k += a.name();
@@ -114,7 +136,7 @@ class JsonWriter : public Sink {
       return;
     }
     w_.StartObject();
-    for (pugi::xml_attribute a : el.attributes()) attribute(a, def);
+    attributes(el, def);
     if (shape.has_text) {
       key(kTextKey);
       typed(shape.text, def ? def->text : ValueType::String);
@@ -197,7 +219,8 @@ class JsonWriter : public Sink {
   Writer w_;
   WriteOptions opt_;
   const Record* record_ = nullptr;
-  std::vector<pugi::xml_node> kids_;  // a stack of child lists, one slice per open element
+  std::vector<pugi::xml_node> kids_;
+  std::vector<std::pair<int, pugi::xml_attribute>> attrs_;  // a stack of child lists, one slice per open element
 };
 
 }  // namespace

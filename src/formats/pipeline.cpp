@@ -21,11 +21,24 @@ ConvertResult convert(Source& in, Output& out, Reporter& rep, const ConvertOptio
   wo.schema = &Schema::builtin();
   wo.reporter = &rep;
   wo.file = opt.file;
+  wo.csv_bom = opt.csv_bom;
   std::unique_ptr<Sink> writer = opt.to->make_writer(out, wo);
   ReadOptions ro;
   ro.file = opt.file;
   ro.schema = wo.schema;
   ro.max_depth = opt.max_depth;
+  ro.path = opt.path;
+  if (opt.to->two_pass) {
+    // Pass 1 plans the columns; its findings are only shown if the input cannot be read at all.
+    if (!from->directory) in.prepare_rewind();
+    CollectingReporter quiet;
+    res.read = from->read(in, *writer, quiet, ro);
+    if (res.read != ReadResult::Ok) {
+      for (Diagnostic& d : quiet.diags) rep.report(std::move(d));
+      return res;
+    }
+    if (!from->directory) in.rewind();
+  }
   if (!opt.validate) {
     res.read = from->read(in, *writer, rep, ro);
     return res;

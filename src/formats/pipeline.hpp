@@ -12,8 +12,10 @@ struct ConvertOptions {
   const FormatInfo* from = nullptr;  // nullptr: sniff the content
   const FormatInfo* to = nullptr;
   std::string file;                  // the input's name in diagnostics
+  std::string path;                  // the input's path (folders: the CSV package)
   size_t max_depth = 256;
   const ValidateOptions* validate = nullptr;  // validate as it converts; nullptr: convert only
+  bool csv_bom = false;
 };
 
 struct ConvertResult {

@@ -2,6 +2,7 @@
 #include "formats/tree_order.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <vector>
 
 namespace projconv {
@@ -19,7 +20,9 @@ void order_by_schema(pugi::xml_node el, const ElementDef* def) {
     int key = last;
     if (c.type() == pugi::node_element) {
       int idx = def->index_of(c.name());
-      if (idx >= 0) key = idx;
+      // Extensions and unknown elements go last, where the XSD's xsd:any stands in every sequence; so
+      // their place never depends on the route the data took.
+      key = idx >= 0 ? idx : INT_MAX;
     }
     if (key < last) sorted = false;
     last = std::max(last, key);

@@ -1,0 +1,160 @@
+// Shared pieces of the CSV layouts: file-level cells, fragment cells, table splitting.
+#include "formats/csv_layout.hpp"
+
+#include <cstring>
+
+namespace projconv {
+
+namespace {
+
+std::string serialize(pugi::xml_node n) {
+  struct W : pugi::xml_writer {
+    std::string s;
+    void write(const void* d, size_t n) override { s.append(static_cast<const char*>(d), n); }
+  } w;
+  n.print(w, "", pugi::format_raw, pugi::encoding_utf8);
+  return w.s;
+}
+
+std::string escape_attr(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+constexpr unsigned kFragmentFlags = pugi::parse_default | pugi::parse_fragment | pugi::parse_comments | pugi::parse_pi |
+                                    pugi::parse_ws_pcdata_single;
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> meta_cells(const Header& h) {
+  std::vector<std::pair<std::string, std::string>> out;
+  pugi::xml_node root = h.root();
+  std::string prolog, before;
+  for (pugi::xml_node n = h.doc.first_child(); n && n != root; n = n.next_sibling()) prolog += serialize(n);
+  if (root) {
+    for (pugi::xml_attribute a : root.attributes()) out.emplace_back(std::string("@") + a.name(), a.value());
+    for (pugi::xml_node n : root.children()) before += serialize(n);
+  }
+  if (!prolog.empty()) out.emplace_back("#prolog", prolog);
+  if (!before.empty()) out.emplace_back("#before", before);
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> trailer_cells(const Header& t) {
+  std::string after;
+  if (t.root())
+    for (pugi::xml_node n : t.root().children()) after += serialize(n);
+  if (after.empty()) return {};
+  return {{"#after", after}};
+}
+
+std::string apply_meta(Header& h, const std::string& key, const std::string& value) {
+  pugi::xml_node root = h.root();
+  if (!root) root = h.doc.append_child("iati-activities");
+  if (key.size() > 1 && key[0] == '@') {
+    if (root.attribute(key.c_str() + 1)) return "the root attribute " + key + " is given twice";
+    root.append_attribute(key.c_str() + 1).set_value(value.c_str());
+    return {};
+  }
+  if (key == "#prolog" || key == "#before" || key == "#after") {
+    pugi::xml_document tmp;
+    pugi::xml_parse_result r = tmp.load_buffer(value.data(), value.size(), kFragmentFlags, pugi::encoding_utf8);
+    if (!r) return std::string("the XML is not well-formed: ") + r.description();
+    for (pugi::xml_node n : tmp.children()) {
+      if (key == "#prolog") h.doc.insert_copy_before(n, root);
+      else root.append_copy(n);
+    }
+    return {};
+  }
+  if (key == "root" || key == "projconv-csv") return {};
+  return "unknown file-level key \"" + key + "\"";
+}
+
+std::string wrap_fragment(const std::string& at, const std::string& xml) {
+  return "<fragment at=\"" + escape_attr(at) + "\">" + xml + "</fragment>";
+}
+
+std::string unwrap_fragments(const std::string& cell, std::vector<Fragment>& out) {
+  pugi::xml_document doc;
+  pugi::xml_parse_result r = doc.load_buffer(cell.data(), cell.size(), kFragmentFlags, pugi::encoding_utf8);
+  if (!r) return std::string("the XML is not well-formed: ") + r.description();
+  for (pugi::xml_node f : doc.children("fragment")) {
+    CellPath p;
+    std::string why = parse_path(f.attribute("at").value(), p);
+    if (!why.empty() && *f.attribute("at").value()) return "bad fragment path: " + why;
+    Fragment fr;
+    fr.at = p.steps;
+    for (pugi::xml_node n : f.children()) {
+      struct W : pugi::xml_writer {
+        std::string s;
+        void write(const void* d, size_t n) override { s.append(static_cast<const char*>(d), n); }
+      } w;
+      n.print(w, "", pugi::format_raw, pugi::encoding_utf8);
+      fr.xml += w.s;
+    }
+    out.push_back(std::move(fr));
+  }
+  return {};
+}
+
+TableCell split_for_table(const CellPath& p, const ElementDef* activity) {
+  TableCell t;
+  t.def = activity;
+  size_t cut = 0;  // steps[0, cut) name the table
+  const ElementDef* def = activity;
+  for (size_t i = 0; i < p.steps.size(); ++i) {
+    const ElementDef* cd = def ? def->child(p.steps[i].name) : nullptr;
+    if (cd && cd->repeats() && !p.steps[i].narrative) {
+      cut = i + 1;
+      t.def = cd;
+    }
+    def = cd;
+  }
+  def = activity;
+  for (size_t i = 0; i < cut; ++i) {
+    const Step& s = p.steps[i];
+    const ElementDef* cd = def ? def->child(s.name) : nullptr;
+    t.table += (t.table.empty() ? "" : ".") + s.name;
+    if (cd && cd->repeats()) {
+      t.key.push_back(s.ordinal);
+      t.key_names.push_back(s.name);
+    }
+    def = cd;
+  }
+  if (t.table.empty()) t.table = "activity";
+  t.column.steps.assign(p.steps.begin() + static_cast<std::ptrdiff_t>(cut), p.steps.end());
+  t.column.attr = p.attr;
+  return t;
+}
+
+std::string table_steps(const std::string& table, const std::vector<uint32_t>& key, const ElementDef* activity,
+                        std::vector<Step>& out) {
+  out.clear();
+  if (table == "activity") return {};
+  const ElementDef* def = activity;
+  size_t k = 0, i = 0;
+  while (i <= table.size()) {
+    size_t j = table.find('.', i);
+    if (j == std::string::npos) j = table.size();
+    std::string name = table.substr(i, j - i);
+    const ElementDef* cd = def ? def->child(name) : nullptr;
+    if (!cd) return "\"" + table + "\" is not a table of the IATI activity schema";
+    Step s{name, 1, false, {}};
+    if (cd->repeats()) {
+      if (k >= key.size()) return "the key has too few ordinals";
+      s.ordinal = key[k++];
+    }
+    out.push_back(std::move(s));
+    def = cd;
+    i = j + 1;
+  }
+  return {};
+}
+
+}  // namespace projconv

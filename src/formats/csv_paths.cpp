@@ -1,0 +1,274 @@
+// Column path grammar, and flattening an activity into cells and fragments (and back).
+#include "formats/csv_paths.hpp"
+
+#include <cstring>
+
+namespace projconv {
+
+namespace {
+
+constexpr const char* kLang = "xml:lang";
+
+bool is_narrative(const char* name) { return std::strcmp(name, "narrative") == 0; }
+
+std::string lang_of(pugi::xml_node n) { return n.attribute(kLang).value(); }
+
+// The ordinal `n` of child `c` among its siblings of the same step kind (name, or narrative language).
+uint32_t ordinal_of(pugi::xml_node c) {
+  uint32_t n = 1;
+  bool narr = is_narrative(c.name());
+  std::string lang = narr ? lang_of(c) : std::string();
+  for (pugi::xml_node s = c.previous_sibling(c.name()); s; s = s.previous_sibling(c.name()))
+    if (!narr || lang_of(s) == lang) ++n;
+  return n;
+}
+
+std::string serialize(pugi::xml_node n) {
+  struct W : pugi::xml_writer {
+    std::string s;
+    void write(const void* d, size_t n) override { s.append(static_cast<const char*>(d), n); }
+  } w;
+  n.print(w, "", pugi::format_raw, pugi::encoding_utf8);
+  return w.s;
+}
+
+bool is_chardata(pugi::xml_node n) { return n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata; }
+
+// Flattens `el` (already addressed by `steps`); returns how many cells and fragments it produced.
+size_t flatten_element(pugi::xml_node el, const ElementDef* def, std::vector<Step>& steps, FlatRecord& out) {
+  size_t before = out.cells.size() + out.fragments.size();
+  bool narrative_step = !steps.empty() && steps.back().narrative;
+  std::string empty_attrs;  // attributes with empty values: cells cannot tell them from absent ones
+  for (pugi::xml_attribute a : el.attributes()) {
+    if (narrative_step && std::strcmp(a.name(), kLang) == 0 && *a.value()) continue;  // in the step
+    if (!*a.value()) {
+      empty_attrs += ' ';
+      empty_attrs += a.name();
+      empty_attrs += "=\"\"";
+      continue;
+    }
+    out.cells.push_back({{steps, a.name()}, a.value()});
+  }
+  bool has_children = false;
+  std::string text;
+  bool has_text = false;
+  for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element) has_children = true;
+    if (is_chardata(c)) {
+      text += c.value();
+      has_text = true;
+    }
+  }
+  bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (has_text && !text.empty() && (!has_children || !blank)) out.cells.push_back({{steps, ""}, text});
+  std::string order;
+  size_t narratives = 0;
+  for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_comment || c.type() == pugi::node_pi) {
+      out.fragments.push_back({steps, serialize(c)});
+      continue;
+    }
+    if (c.type() != pugi::node_element) continue;
+    const char* name = c.name();
+    const ElementDef* cd = def && !std::strchr(name, ':') ? def->child(name) : nullptr;
+    Step s{name, ordinal_of(c), false, {}};
+    if (!cd) {  // unknown or foreign: kept whole
+      steps.push_back(std::move(s));
+      out.fragments.push_back({steps, serialize(c)});
+      steps.pop_back();
+      continue;
+    }
+    if (is_narrative(name)) {
+      s.narrative = true;
+      s.lang = lang_of(c);
+      if (narratives++) order += ' ';
+      order += narrative_label(s);
+    }
+    steps.push_back(std::move(s));
+    if (flatten_element(c, cd, steps, out) == 0) out.fragments.push_back({steps, "<" + std::string(name) + "/>"});
+    steps.pop_back();
+  }
+  if (!empty_attrs.empty()) out.fragments.push_back({steps, "<" + std::string(el.name()) + empty_attrs + "/>"});
+  if (narratives > 1) out.orders.push_back({steps, order});
+  return out.cells.size() + out.fragments.size() - before;
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+}  // namespace
+
+std::string narrative_label(const Step& s) {
+  std::string l = s.lang.empty() ? "-" : s.lang;
+  if (s.ordinal > 1) l += "#" + std::to_string(s.ordinal);
+  return l;
+}
+
+std::string format_path(const CellPath& p, const ElementDef* base, bool ordinals) {
+  std::string out;
+  const ElementDef* def = base;
+  for (const Step& s : p.steps) {
+    if (!out.empty()) out += '/';
+    out += s.name;
+    const ElementDef* cd = def ? def->child(s.name) : nullptr;
+    if (s.narrative) {
+      if (!s.lang.empty()) out += "[" + s.lang + "]";
+      if (s.ordinal > 1) out += "[" + std::to_string(s.ordinal) + "]";
+    } else if ((ordinals && (!cd || cd->repeats())) || s.ordinal > 1) {
+      out += "[" + std::to_string(s.ordinal) + "]";
+    }
+    def = cd;
+  }
+  if (p.attr == "#order") return out + (out.empty() ? "" : "/") + "narrative#order";
+  if (!p.attr.empty()) out += (out.empty() ? "@" : "/@") + p.attr;
+  return out.empty() ? "." : out;  // a table element's own text
+}
+
+std::string parse_path(std::string_view heading, CellPath& out) {
+  out = CellPath{};
+  if (heading == ".") return {};
+  size_t i = 0;
+  while (i <= heading.size()) {
+    size_t j = heading.find('/', i);
+    if (j == std::string_view::npos) j = heading.size();
+    std::string_view seg = heading.substr(i, j - i);
+    bool last = j == heading.size();
+    if (seg.empty()) return "an empty step";
+    if (seg == "narrative#order") {
+      if (!last) return "narrative#order must end the heading";
+      out.attr = "#order";
+      return {};
+    }
+    if (seg[0] == '@') {
+      if (!last) return "an attribute must end the heading";
+      out.attr = std::string(seg.substr(1));
+      if (out.attr.empty()) return "an attribute needs a name";
+      return {};
+    }
+    if (all_digits(seg)) {  // flatten-tool/CoVE alias: a 0-based index after the element
+      if (out.steps.empty()) return "an index with no element before it";
+      Step& prev = out.steps.back();
+      prev.ordinal = static_cast<uint32_t>(std::stoul(std::string(seg))) + 1;
+      if (prev.narrative) prev.lang = "*";  // by position among all narratives, language set by a cell
+    } else {
+      size_t b = seg.find('[');
+      Step s;
+      s.name = std::string(seg.substr(0, b));
+      if (s.name.empty()) return "a step needs an element name";
+      s.narrative = s.name == "narrative";
+      while (b != std::string_view::npos && b < seg.size()) {
+        if (seg[b] != '[') return "unexpected text after ']'";
+        size_t e = seg.find(']', b);
+        if (e == std::string_view::npos) return "an unclosed '['";
+        std::string_view in = seg.substr(b + 1, e - b - 1);
+        if (all_digits(in)) {
+          s.ordinal = static_cast<uint32_t>(std::stoul(std::string(in)));
+          if (s.ordinal == 0) return "ordinals count from 1";
+        } else if (s.narrative && !in.empty()) {
+          s.lang = std::string(in);
+        } else {
+          return "'[" + std::string(in) + "]' is neither an ordinal nor a narrative language";
+        }
+        b = e + 1;
+      }
+      out.steps.push_back(std::move(s));
+    }
+    i = j + 1;
+  }
+  return {};
+}
+
+void flatten(pugi::xml_node activity, const ElementDef* def, FlatRecord& out) {
+  out.cells.clear();
+  out.fragments.clear();
+  out.orders.clear();
+  std::vector<Step> steps;
+  if (flatten_element(activity, def, steps, out) == 0) out.fragments.push_back({steps, "<iati-activity/>"});
+}
+
+pugi::xml_node ensure_path(pugi::xml_node root, const std::vector<Step>& steps) {
+  pugi::xml_node cur = root;
+  for (const Step& s : steps) {
+    bool positional = s.narrative && s.lang == "*";
+    uint32_t seen = 0;
+    pugi::xml_node found;
+    for (pugi::xml_node c = cur.child(s.name.c_str()); c; c = c.next_sibling(s.name.c_str())) {
+      if (s.narrative && !positional && lang_of(c) != s.lang) continue;
+      if (++seen == s.ordinal) {
+        found = c;
+        break;
+      }
+    }
+    while (!found) {
+      pugi::xml_node n = cur.append_child(s.name.c_str());
+      if (s.narrative && !positional && !s.lang.empty()) n.append_attribute(kLang).set_value(s.lang.c_str());
+      if (++seen == s.ordinal) found = n;
+    }
+    cur = found;
+  }
+  return cur;
+}
+
+std::string unflatten_cell(pugi::xml_node activity, const Cell& c) {
+  if (c.value.empty()) return {};  // an empty cell is absent
+  if (c.path.attr == "#order") return "narrative order cells are applied after the record is built";
+  pugi::xml_node el = ensure_path(activity, c.path.steps);
+  if (c.path.attr.empty()) {
+    for (pugi::xml_node t = el.first_child(); t; t = t.next_sibling())
+      if (is_chardata(t)) return "the text of this element is given twice";
+    el.prepend_child(pugi::node_pcdata).set_value(c.value.c_str());
+    return {};
+  }
+  if (el.attribute(c.path.attr.c_str())) return "attribute @" + c.path.attr + " is given twice";
+  el.append_attribute(c.path.attr.c_str()).set_value(c.value.c_str());
+  return {};
+}
+
+std::string unflatten_fragment(pugi::xml_node activity, const Fragment& f) {
+  pugi::xml_document doc;
+  pugi::xml_parse_result r = doc.load_buffer(f.xml.data(), f.xml.size(),
+                                             pugi::parse_default | pugi::parse_fragment | pugi::parse_comments |
+                                                 pugi::parse_pi | pugi::parse_ws_pcdata_single,
+                                             pugi::encoding_utf8);
+  if (!r) return std::string("the XML fragment is not well-formed: ") + r.description();
+  pugi::xml_node el = ensure_path(activity, f.at);
+  pugi::xml_node top = doc.first_child();
+  if (!top) return {};
+  if (top.type() != pugi::node_element) {
+    for (pugi::xml_node n : doc.children()) el.append_copy(n);
+    return {};
+  }
+  // The fragment is the element at `at`: merge its attributes and content into it.
+  for (pugi::xml_attribute a : top.attributes())
+    if (!el.attribute(a.name())) el.append_copy(a);
+  for (pugi::xml_node n : top.children()) el.append_copy(n);
+  return {};
+}
+
+void apply_narrative_order(pugi::xml_node activity, const NarrativeOrder& o) {
+  pugi::xml_node el = ensure_path(activity, o.at);
+  // Labels first: moving a narrative changes the ordinals of the others.
+  std::vector<std::pair<std::string, pugi::xml_node>> narratives;
+  for (pugi::xml_node c = el.child("narrative"); c; c = c.next_sibling("narrative"))
+    narratives.emplace_back(narrative_label({"narrative", ordinal_of(c), true, lang_of(c)}), c);
+  size_t i = 0;
+  while (i <= o.order.size()) {
+    size_t j = o.order.find(' ', i);
+    if (j == std::string::npos) j = o.order.size();
+    std::string label = o.order.substr(i, j - i);
+    for (auto& [l, n] : narratives) {
+      if (n && l == label) {
+        el.append_move(n);
+        n = pugi::xml_node();
+        break;
+      }
+    }
+    i = j + 1;
+  }
+}
+
+}  // namespace projconv

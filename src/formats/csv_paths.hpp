@@ -1,0 +1,80 @@
+// CSV column paths (`transaction[2]/value/@currency`, `title/narrative[fr]`) and the cells of a flattened record.
+//
+// DESIGN: a record flattens to cells keyed by a path of steps from the activity, each step an element name with
+// an ordinal among its same-name siblings (1-based, as XPath counts); narratives are addressed by language
+// instead (`narrative[fr]`, `narrative[fr][2]`, bare `narrative` for no language). The wide layout writes the
+// path as the heading; the table package splits it at the last repeatable step into a table, a key of
+// ordinals and a column. Whatever cells cannot express exactly (unknown or foreign elements, empty elements,
+// empty attributes, comments) travels as an XML fragment addressed by the same path, so nothing is lost.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pugixml.hpp>
+
+#include "check/schema.hpp"
+
+namespace projconv {
+
+struct Step {
+  std::string name;
+  uint32_t ordinal = 1;  // among same-name siblings; for narratives, among those of the same language
+  bool narrative = false;
+  std::string lang;      // narratives only; empty = no xml:lang
+  bool operator==(const Step&) const = default;
+};
+
+struct CellPath {
+  std::vector<Step> steps;  // from the activity (or the table element) down to the element
+  std::string attr;         // empty: the element's text
+  bool operator==(const CellPath&) const = default;
+};
+
+// Heading text: `sector[2]/@code`; with `ordinals` false (table columns) repeatable steps carry no [n].
+std::string format_path(const CellPath& p, const ElementDef* base, bool ordinals);
+// Parses a heading, accepting flatten-tool/CoVE aliases (`sector/0/@code`); empty string on success, else why.
+std::string parse_path(std::string_view heading, CellPath& out);
+
+struct Cell {
+  CellPath path;
+  std::string value;
+};
+
+// An XML fragment for what cells cannot express: `at` is the element it is (or, for a comment, the element it
+// sits in); `xml` is the element (merged into the one at `at`) or the comment.
+struct Fragment {
+  std::vector<Step> at;
+  std::string xml;
+};
+
+// The narrative order of one element, when it differs from the file's language column order.
+struct NarrativeOrder {
+  std::vector<Step> at;  // the element holding the narratives
+  std::string order;     // e.g. "fr en"; `-` is a narrative without language, `fr#2` the second in French
+};
+
+struct FlatRecord {
+  std::vector<Cell> cells;
+  std::vector<Fragment> fragments;
+  std::vector<NarrativeOrder> orders;
+};
+
+// Flattens one activity. Narratives are listed in input order; the writer decides whether an order cell is
+// needed (it knows the column order).
+void flatten(pugi::xml_node activity, const ElementDef* def, FlatRecord& out);
+
+// Rebuilds an activity element from cells, fragments and narrative orders (the inverse of flatten).
+// Returns an empty string on success, or what is wrong with a cell (for a located diagnostic).
+std::string unflatten_cell(pugi::xml_node activity, const Cell& c);
+std::string unflatten_fragment(pugi::xml_node activity, const Fragment& f);
+void apply_narrative_order(pugi::xml_node activity, const NarrativeOrder& o);
+
+// The element at `steps` under `root`, created (with any missing earlier siblings) when absent.
+pugi::xml_node ensure_path(pugi::xml_node root, const std::vector<Step>& steps);
+
+// The label of a narrative step in an order cell: "fr", "fr#2", "-", "-#2".
+std::string narrative_label(const Step& s);
+
+}  // namespace projconv

@@ -1,0 +1,421 @@
+// CSV readers: the wide file (a row per activity) and the table package (merged on iati-activity#), back to records.
+#include <algorithm>
+#include <cstring>
+#include <dirent.h>
+#include <map>
+#include <set>
+#include <unordered_set>
+
+#include "formats/csv_codec.hpp"
+#include "formats/csv_layout.hpp"
+#include "formats/format.hpp"
+
+namespace projconv {
+
+namespace {
+
+// A parsed heading: an activity cell path, the fragments column, a file-level key, or a key column.
+struct Heading {
+  enum Kind { Path, Fragments, FileLevel, Key } kind = Path;
+  CellPath path;
+  std::string key;  // FileLevel: "@version", "#before", ...; Key: the key column's name
+};
+
+// Values that spreadsheets run as formulas, flagged on input (the writer can protect them with --csv-safe).
+bool looks_like_formula(const std::string& v) {
+  return !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '@' || v[0] == '\t' || v[0] == '\r' ||
+                        (v[0] == '-' && v.size() > 1 && !(v[1] >= '0' && v[1] <= '9') && v[1] != '.'));
+}
+
+class CsvRecordReader {
+ public:
+  CsvRecordReader(Reporter& rep, const ReadOptions& opt) : rep_(rep), opt_(opt) {}
+
+  Diagnostic diag(std::string_view code, const std::string& file, const CsvRow& row, uint32_t column,
+                  const std::string& heading) const {
+    Diagnostic d = make_diag(code);
+    d.file = file;
+    d.loc = {static_cast<uint32_t>(row.line), column};
+    d.fact("cell", CsvReader::column_letter(column)).fact("heading", heading).fact("record", std::to_string(row.record));
+    return d;
+  }
+
+  // Reads a header row into headings; reports unknown and duplicate headings.
+  bool headings(const CsvRow& row, const std::string& file, bool table, std::vector<Heading>& out) {
+    out.clear();
+    std::unordered_set<std::string> seen;
+    bool ok = true;
+    for (size_t i = 0; i < row.cells.size(); ++i) {
+      const std::string& h = row.cells[i];
+      uint32_t col = static_cast<uint32_t>(i + 1);
+      Heading hd;
+      if (!seen.insert(h).second) {
+        rep_.report(diag("csv-duplicate-heading", file, row, col, h).fact("value", h));
+        ok = false;
+      }
+      if (h == kFragmentsHeading) {
+        hd.kind = Heading::Fragments;
+      } else if (h.rfind(kRootPrefix, 0) == 0 && !table) {
+        hd.kind = Heading::FileLevel;
+        hd.key = h.substr(std::strlen(kRootPrefix));
+      } else if (table && (h == "iati-identifier" || (!h.empty() && h.back() == '#')) && i < key_width(row)) {
+        hd.kind = Heading::Key;
+        hd.key = h;
+      } else {
+        std::string why = h.empty() ? std::string("an empty heading") : parse_path(h, hd.path);
+        if (!why.empty()) {
+          rep_.report(diag("csv-unknown-heading", file, row, col, h).fact("value", h).fact("reason", why));
+          ok = false;
+        }
+      }
+      out.push_back(std::move(hd));
+    }
+    return ok;
+  }
+
+  // The key columns of a table header: iati-identifier, then every "...#" heading that follows it.
+  static size_t key_width(const CsvRow& row) {
+    size_t n = 0;
+    while (n < row.cells.size() && (row.cells[n] == "iati-identifier" || (!row.cells[n].empty() && row.cells[n].back() == '#')))
+      ++n;
+    return n;
+  }
+
+  // Puts the cells of one row into the activity, below `base`; every problem names its cell.
+  bool apply_row(Record& r, const CsvRow& row, const std::vector<Heading>& hs, const std::string& file,
+                 const std::vector<Step>& base, Header* header) {
+    bool ok = true;
+    pugi::xml_node act = r.activity();
+    for (size_t i = 0; i < row.cells.size() && i < hs.size(); ++i) {
+      const std::string& v = row.cells[i];
+      if (v.empty()) continue;
+      uint32_t col = static_cast<uint32_t>(i + 1);
+      const Heading& h = hs[i];
+      std::string why;
+      if (h.kind == Heading::FileLevel) {
+        if (header) why = apply_meta(*header, h.key, v);
+        else continue;
+      } else if (h.kind == Heading::Fragments) {
+        std::vector<Fragment> fs;
+        why = unwrap_fragments(v, fs);
+        for (Fragment& f : fs) {
+          f.at.insert(f.at.begin(), base.begin(), base.end());
+          if (why.empty()) why = unflatten_fragment(act, f);
+        }
+      } else if (h.kind == Heading::Path && h.path.attr == "#order") {
+        // Narrative order applies once every narrative of the record exists.
+        std::vector<Step> at = base;
+        at.insert(at.end(), h.path.steps.begin(), h.path.steps.end());
+        orders_.push_back({at, v});
+      } else if (h.kind == Heading::Path) {
+        Cell c{h.path, v};
+        c.path.steps.insert(c.path.steps.begin(), base.begin(), base.end());
+        why = unflatten_cell(act, c);
+        if (why.empty()) locate(r, act, c, row, col);
+        if (why.empty() && c.path.attr.empty() && looks_like_formula(v))
+          rep_.report(diag("csv-formula", file, row, col, raw_heading(i)).fact("value", v));
+      } else {
+        continue;
+      }
+      if (!why.empty()) {
+        rep_.report(diag("csv-bad-cell", file, row, col, raw_heading(i)).fact("value", v).fact("reason", why));
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  // Applies what had to wait for the whole record (narrative order cells).
+  void finish_record(Record& r) {
+    for (const NarrativeOrder& o : orders_) apply_narrative_order(r.activity(), o);
+    orders_.clear();
+  }
+
+  std::string raw_heading(size_t i) const {
+    return i < heading_text_.size() ? heading_text_[i] : std::to_string(i + 1);
+  }
+  void set_heading_text(const std::vector<std::string>& t) { heading_text_ = t; }
+
+ private:
+  // Diagnostics about this value point at its cell.
+  static void locate(Record& r, pugi::xml_node act, const Cell& c, const CsvRow& row, uint32_t col) {
+    pugi::xml_node el = ensure_path(act, c.path.steps);
+    Loc at{static_cast<uint32_t>(row.line), col};
+    if (c.path.attr.empty()) {
+      r.where.set(el.internal_object(), at);
+    } else if (pugi::xml_attribute a = el.attribute(c.path.attr.c_str())) {
+      r.where.set(a.internal_object(), at);
+      if (!r.where.locate(el).known()) r.where.set(el.internal_object(), at);
+    }
+  }
+
+  Reporter& rep_;
+  const ReadOptions& opt_;
+  std::vector<std::string> heading_text_;
+  std::vector<NarrativeOrder> orders_;
+};
+
+void new_record(Record& r, const Header& h) {
+  r.doc.reset();
+  r.where.clear();
+  r.doc.append_child("iati-activity");
+  r.wrap(h.root());
+}
+
+}  // namespace
+
+ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt) {
+  CsvReader csv(in, opt.file, rep);
+  CsvRecordReader rr(rep, opt);
+  CsvRow row;
+  if (!csv.next(row)) {
+    if (csv.failed()) return ReadResult::DataError;
+    Diagnostic d = make_diag("csv-empty");
+    d.file = opt.file;
+    rep.report(std::move(d));
+    return ReadResult::DataError;
+  }
+  std::vector<Heading> hs;
+  bool ok = rr.headings(row, opt.file, false, hs);
+  rr.set_heading_text(row.cells);
+  size_t width = row.cells.size();
+  Header header, trailer;
+  header.doc.append_child("iati-activities");
+  trailer.doc.append_child("iati-activities");
+  Record r;
+  bool begun = false;
+  std::vector<CsvRow> pending;  // rows read before the header was complete (only the first row)
+  while (csv.next(row)) {
+    if (row.cells.size() != width) {
+      Diagnostic d = rr.diag("csv-ragged-row", opt.file, row, static_cast<uint32_t>(std::min(row.cells.size(), width) + 1), "");
+      d.fact("found", std::to_string(row.cells.size())).fact("expected", std::to_string(width));
+      rep.report(std::move(d));
+      ok = false;
+      continue;
+    }
+    // File-level values: on the first row (before any activity), or on a last row holding nothing else.
+    bool activity_cells = false;
+    for (size_t i = 0; i < hs.size(); ++i)
+      if (hs[i].kind != Heading::FileLevel && !row.cells[i].empty()) activity_cells = true;
+    Header* target = begun ? &trailer : &header;
+    if (!begun) {
+      for (size_t i = 0; i < hs.size(); ++i)
+        if (hs[i].kind == Heading::FileLevel && !row.cells[i].empty()) {
+          std::string key = hs[i].key;
+          if (begun && key != "#after") continue;
+          std::string why = apply_meta(key == "#after" ? trailer : *target, key, row.cells[i]);
+          if (!why.empty()) {
+            rep.report(rr.diag("csv-bad-cell", opt.file, row, static_cast<uint32_t>(i + 1), rr.raw_heading(i))
+                           .fact("value", row.cells[i]).fact("reason", why));
+            ok = false;
+          }
+        }
+      begun = true;
+      out.begin(header);
+    } else {
+      for (size_t i = 0; i < hs.size(); ++i)
+        if (hs[i].kind == Heading::FileLevel && hs[i].key == "#after" && !row.cells[i].empty())
+          apply_meta(trailer, "#after", row.cells[i]);
+    }
+    if (!activity_cells) continue;
+    new_record(r, header);
+    ++r.index;
+    if (!rr.apply_row(r, row, hs, opt.file, {}, nullptr)) ok = false;
+    rr.finish_record(r);
+    out.record(r);
+  }
+  if (csv.failed()) return ReadResult::DataError;
+  if (!begun) out.begin(header);
+  out.end(trailer);
+  return ok ? ReadResult::Ok : ReadResult::DataError;
+}
+
+namespace {
+
+// One child table of a package, read in step with the activities.
+struct TableReader {
+  std::string name, file;
+  std::unique_ptr<Source> src;
+  std::unique_ptr<CsvReader> csv;
+  std::vector<Heading> hs;
+  std::vector<std::string> heading_text;
+  size_t keys = 0;
+  CsvRow row;
+  bool has_row = false;
+  bool fragments = false;  // _xml.csv
+};
+
+}  // namespace
+
+ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& opt) {
+  std::string dir = opt.path;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  auto fail = [&](std::string_view code, std::string detail, const std::string& file) {
+    Diagnostic d = make_diag(code).fact("detail", std::move(detail));
+    d.file = file;
+    rep.report(std::move(d));
+    return ReadResult::DataError;
+  };
+  CsvRecordReader rr(rep, opt);
+  // _meta.csv: the file-level values.
+  Header header, trailer;
+  header.doc.append_child("iati-activities");
+  trailer.doc.append_child("iati-activities");
+  bool ok = true;
+  {
+    std::string f = dir + "/_meta.csv";
+    auto src = Source::open(f);
+    CsvReader csv(*src, f, rep);
+    CsvRow row;
+    if (!csv.next(row) || row.cells.size() != 2 || row.cells[0] != "key")
+      return csv.failed() ? ReadResult::DataError : fail("csv-package", "_meta.csv must start with the heading key,value", f);
+    while (csv.next(row)) {
+      if (row.cells.size() != 2) {
+        rep.report(rr.diag("csv-ragged-row", f, row, 3, "").fact("found", std::to_string(row.cells.size())).fact("expected", "2"));
+        ok = false;
+        continue;
+      }
+      std::string why = apply_meta(row.cells[0] == "#after" ? trailer : header, row.cells[0], row.cells[1]);
+      if (!why.empty()) {
+        rep.report(rr.diag("csv-bad-cell", f, row, 2, row.cells[0]).fact("value", row.cells[1]).fact("reason", why));
+        ok = false;
+      }
+    }
+    if (csv.failed()) return ReadResult::DataError;
+  }
+  // The tables: activity.csv leads; the others follow it, in the same activity order.
+  std::vector<std::unique_ptr<TableReader>> tables;
+  std::unique_ptr<TableReader> main;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return fail("csv-package", "cannot list the folder", dir);
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n.size() > 4 && n.substr(n.size() - 4) == ".csv" && n != "_meta.csv") names.push_back(n.substr(0, n.size() - 4));
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  for (const std::string& n : names) {
+    auto t = std::make_unique<TableReader>();
+    t->name = n;
+    t->file = dir + "/" + n + ".csv";
+    t->src = Source::open(t->file);
+    t->csv = std::make_unique<CsvReader>(*t->src, t->file, rep);
+    CsvRow head;
+    if (!t->csv->next(head)) {
+      if (t->csv->failed()) return ReadResult::DataError;
+      continue;  // an empty file holds nothing
+    }
+    t->fragments = n == "_xml";
+    t->heading_text = head.cells;
+    if (!t->fragments) {
+      rr.set_heading_text(head.cells);
+      if (!rr.headings(head, t->file, true, t->hs)) ok = false;
+      t->keys = CsvRecordReader::key_width(head);
+      if (t->keys < 2 || head.cells[0] != "iati-identifier" || head.cells[1] != "iati-activity#")
+        return fail("csv-package", "a table must start with the columns iati-identifier,iati-activity#", t->file);
+    }
+    t->has_row = t->csv->next(t->row);
+    if (n == "activity") main = std::move(t);
+    else tables.push_back(std::move(t));
+  }
+  if (!main) return fail("csv-package", "the package has no activity.csv", dir);
+  out.begin(header);
+  Record r;
+  std::unordered_set<std::string> passed;  // activity ordinals already assembled
+  while (main->has_row) {
+    CsvRow& arow = main->row;
+    if (arow.cells.size() != main->heading_text.size()) {
+      rep.report(rr.diag("csv-ragged-row", main->file, arow, 1, "").fact("found", std::to_string(arow.cells.size()))
+                     .fact("expected", std::to_string(main->heading_text.size())));
+      ok = false;
+      main->has_row = main->csv->next(arow);
+      continue;
+    }
+    std::string id = arow.cells[0], ordinal = arow.cells[1];
+    if (!passed.insert(ordinal).second) {
+      rep.report(rr.diag("csv-duplicate-key", main->file, arow, 2, "iati-activity#").fact("value", ordinal));
+      ok = false;
+    }
+    new_record(r, header);
+    ++r.index;
+    rr.set_heading_text(main->heading_text);
+    // In activity.csv the key column is the activity's own iati-identifier.
+    if (!id.empty()) unflatten_cell(r.activity(), {{{{"iati-identifier", 1, false, {}}}, ""}, id});
+    if (!rr.apply_row(r, arow, main->hs, main->file, {}, nullptr)) ok = false;
+    for (auto& t : tables) {
+      std::set<std::vector<uint32_t>> keys_seen;
+      while (t->has_row && t->row.cells.size() > 1 && t->row.cells[1] == ordinal) {
+        CsvRow& row = t->row;
+        if (!row.cells.empty() && row.cells[0] != id) {
+          rep.report(rr.diag("csv-key-mismatch", t->file, row, 1, "iati-identifier").fact("value", row.cells[0]).fact("expected", id));
+          ok = false;
+        }
+        if (t->fragments) {
+          if (row.cells.size() != 4) {
+            rep.report(rr.diag("csv-ragged-row", t->file, row, 1, "").fact("found", std::to_string(row.cells.size())).fact("expected", "4"));
+            ok = false;
+          } else {
+            CellPath p;
+            std::string why = row.cells[2].empty() ? std::string() : parse_path(row.cells[2], p);
+            if (why.empty()) why = unflatten_fragment(r.activity(), {p.steps, row.cells[3]});
+            if (!why.empty()) {
+              rep.report(rr.diag("csv-bad-cell", t->file, row, 4, "xml").fact("value", row.cells[3]).fact("reason", why));
+              ok = false;
+            }
+          }
+        } else if (row.cells.size() != t->heading_text.size()) {
+          rep.report(rr.diag("csv-ragged-row", t->file, row, 1, "").fact("found", std::to_string(row.cells.size()))
+                         .fact("expected", std::to_string(t->heading_text.size())));
+          ok = false;
+        } else {
+          std::vector<uint32_t> key;
+          bool good_key = true;
+          for (size_t k = 2; k < t->keys; ++k) {
+            const std::string& v = row.cells[k];
+            if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 9 || std::stoul(v) == 0) {
+              rep.report(rr.diag("csv-bad-key", t->file, row, static_cast<uint32_t>(k + 1), t->heading_text[k]).fact("value", v));
+              ok = good_key = false;
+              break;
+            }
+            key.push_back(static_cast<uint32_t>(std::stoul(v)));
+          }
+          if (good_key && !keys_seen.insert(key).second) {
+            rep.report(rr.diag("csv-duplicate-key", t->file, row, 3, t->heading_text[2]).fact("value", row.cells[2]));
+            ok = false;
+          } else if (good_key) {
+            std::vector<Step> base;
+            std::string why = table_steps(t->name, key, opt.schema->activity(), base);
+            if (!why.empty()) {
+              rep.report(rr.diag("csv-bad-cell", t->file, row, 1, t->name).fact("value", t->name).fact("reason", why));
+              ok = false;
+            } else {
+              rr.set_heading_text(t->heading_text);
+              if (!rr.apply_row(r, row, t->hs, t->file, base, nullptr)) ok = false;
+            }
+          }
+        }
+        t->has_row = t->csv->next(t->row);
+      }
+    }
+    rr.finish_record(r);
+    out.record(r);
+    main->has_row = main->csv->next(arow);
+  }
+  // Rows left over belong to no activity, or came out of order.
+  for (auto& t : tables)
+    while (t->has_row) {
+      std::string ord = t->row.cells.size() > 1 ? t->row.cells[1] : "";
+      rep.report(rr.diag(passed.count(ord) ? "csv-out-of-order" : "csv-orphan-row", t->file, t->row, 2, "iati-activity#")
+                     .fact("value", ord).fact("id", t->row.cells.empty() ? "" : t->row.cells[0]));
+      ok = false;
+      t->has_row = t->csv->next(t->row);
+    }
+  if (main->csv->failed()) ok = false;
+  for (auto& t : tables)
+    if (t->csv->failed()) ok = false;
+  out.end(trailer);
+  return ok ? ReadResult::Ok : ReadResult::DataError;
+}
+
+}  // namespace projconv
