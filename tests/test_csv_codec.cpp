@@ -1,6 +1,7 @@
 // The CSV codec: csv-spectrum conformance, line and column of every error, chunk boundaries, writer round trips.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <random>

@@ -16,7 +16,7 @@ namespace {
 
 struct ConvertArgs {
   std::string in, out, from, to;
-  bool strict = false, no_validate = false, csv_bom = false;
+  bool strict = false, no_validate = false, csv_bom = false, csv_safe = false;
   CheckArgs check;
 };
 
@@ -56,6 +56,9 @@ int run_convert(int argc, char** argv) {
   app.add_option("--from", a.from, "input format (" + format_names() + ")");
   app.add_option("--to", a.to, "output format (" + format_names() + ")");
   app.add_flag("--csv-bom", a.csv_bom, "start CSV output with a UTF-8 byte order mark, for Excel");
+  app.add_flag("--csv-safe", a.csv_safe,
+               "prefix free text that a spreadsheet would run as a formula (=, +, -, @) with ' (for spreadsheets, "
+               "not round trips)");
   app.add_flag("--strict", a.strict, "write nothing when validation finds an error");
   app.add_flag("--no-validate", a.no_validate, "convert without validating");
   add_check_options(app, a.check);
@@ -91,6 +94,7 @@ int run_convert(int argc, char** argv) {
   opt.max_depth = a.check.max_depth;
   opt.path = a.in;
   opt.csv_bom = a.csv_bom;
+  opt.csv_safe = a.csv_safe;
   if (!a.no_validate) opt.validate = &vopt;
   std::unique_ptr<FileOutput> file_out;
   std::unique_ptr<DirOutput> dir_out;

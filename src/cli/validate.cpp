@@ -59,15 +59,17 @@ int run_validate(int argc, char** argv) {
   size_t activities = 0, invalid = 0;
   for (const std::string& path : files) {
     std::string shown = path == "-" ? "<stdin>" : path;
+    const FormatInfo* by_path = forced ? forced : path != "-" ? format_by_path(path) : nullptr;
     std::unique_ptr<Source> in;
     try {
-      in = Source::open(path);
+      // A CSV package is a folder: its reader opens the tables itself.
+      in = by_path && by_path->directory ? Source::from_string("", path) : Source::open(path);
     } catch (const IoError& e) {
       std::fprintf(stderr, "projconv: error: %s\n", e.what());
       env_error = true;
       continue;
     }
-    const FormatInfo* fmt = forced ? forced : path != "-" ? format_by_path(path) : nullptr;
+    const FormatInfo* fmt = by_path;
     if (!fmt) fmt = sniff_source(*in);
     if (!fmt) {
       Diagnostic d = make_diag("unknown-format").fact("what", shown).fact("detail", "it is neither XML nor JSON");
@@ -83,6 +85,7 @@ int run_validate(int argc, char** argv) {
     ro.organisations = true;
     ro.keep_going = true;
     ro.max_depth = check.max_depth;
+    ro.path = path;
     if (fmt->read(*in, v, rep, ro) != ReadResult::Ok) data_error = true;
     activities += v.activities();
     invalid += v.invalid_activities();

@@ -129,6 +129,25 @@ const std::vector<CodeInfo> kCodes = {
 
 }  // namespace
 
+namespace {
+std::vector<std::string>& loc_files() {
+  static std::vector<std::string> names{""};
+  return names;
+}
+}  // namespace
+
+uint32_t intern_loc_file(const std::string& name) {
+  auto& v = loc_files();
+  for (size_t i = 1; i < v.size(); ++i)
+    if (v[i] == name) return static_cast<uint32_t>(i);
+  v.push_back(name);
+  return static_cast<uint32_t>(v.size() - 1);
+}
+
+const std::string& loc_file(uint32_t id) { return loc_files().at(id); }
+
+const std::string& diag_file(const Diagnostic& d) { return d.loc.file ? loc_file(d.loc.file) : d.file; }
+
 std::string_view to_string(Severity s) {
   switch (s) {
     case Severity::Note: return "note";
@@ -190,7 +209,8 @@ std::string render_message(const Diagnostic& d) {
 }
 
 std::string render_text(const Diagnostic& d) {
-  std::string out = d.file.empty() ? std::string("<input>") : d.file;
+  const std::string& file = diag_file(d);
+  std::string out = file.empty() ? std::string("<input>") : file;
   if (d.loc.known()) out += ":" + std::to_string(d.loc.line) + ":" + std::to_string(d.loc.col);
   out += ": ";
   out += to_string(d.severity);
@@ -218,7 +238,8 @@ void TextReporter::report(Diagnostic d) {
   std::string line = render_text(d);
   line += '\n';
   for (const Related& r : d.related) {
-    line += d.file.empty() ? std::string("<input>") : d.file;
+    const std::string& rf = r.loc.file ? loc_file(r.loc.file) : d.file;
+    line += rf.empty() ? std::string("<input>") : rf;
     if (r.loc.known()) line += ":" + std::to_string(r.loc.line) + ":" + std::to_string(r.loc.col);
     line += ": note: " + r.note + (r.path.empty() ? std::string() : " (" + r.path + ")") + "\n";
   }

@@ -19,9 +19,16 @@ std::string_view to_string(Severity s);
 
 struct Loc {
   uint32_t line = 0;  // 1-based; 0 = unknown
-  uint32_t col = 0;   // 1-based, in Unicode code points
+  uint32_t col = 0;   // 1-based, in Unicode code points (for CSV: the column number)
+  uint32_t file = 0;  // when the input is several files (a CSV package): which one, see loc_file(); 0 = the input
   bool known() const { return line != 0; }
 };
+
+// Names of the files positions can point into, for inputs made of several files; ids live for the process.
+uint32_t intern_loc_file(const std::string& name);
+const std::string& loc_file(uint32_t id);
+// The file a diagnostic is in: its position's own file, else the input's name.
+const std::string& diag_file(const struct Diagnostic& d);
 
 // A second place a finding refers to (the other date of a date-order rule, the first of two duplicates).
 struct Related {

@@ -106,12 +106,14 @@ class CsvWriter {
   void flush();
 
  private:
-  void put_field(std::string_view text);
-  void end_row();
+  void put_field(std::string_view text, bool at_start);
+  template <class Cells>
+  void put_row(const Cells& cells);
 
   Output& out_;
   std::string buf_;
   bool crlf_;
+  bool first_row_ = true;
 };
 
 }  // namespace projconv

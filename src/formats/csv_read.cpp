@@ -9,6 +9,7 @@
 #include "formats/csv_codec.hpp"
 #include "formats/csv_layout.hpp"
 #include "formats/format.hpp"
+#include "formats/tree_order.hpp"
 
 namespace projconv {
 
@@ -40,8 +41,22 @@ class CsvRecordReader {
     return d;
   }
 
+  // Why a heading names no element of the schema (below `base`), or empty. Prefixed names are extensions.
+  // Attributes are not checked here: an undeclared one is kept, and the structure layer reports it at its cell.
+  static std::string check_heading(const CellPath& p, const ElementDef* base) {
+    const ElementDef* def = base;
+    for (const Step& s : p.steps) {
+      if (s.name.find(':') != std::string::npos) return {};
+      const ElementDef* cd = def ? def->child(s.name) : nullptr;
+      if (!cd) return "<" + s.name + "> is not an element of <" + (def ? def->name : std::string("?")) + ">";
+      def = cd;
+    }
+    return {};
+  }
+
   // Reads a header row into headings; reports unknown and duplicate headings.
-  bool headings(const CsvRow& row, const std::string& file, bool table, std::vector<Heading>& out) {
+  bool headings(const CsvRow& row, const std::string& file, bool table, std::vector<Heading>& out,
+                const ElementDef* base) {
     out.clear();
     std::unordered_set<std::string> seen;
     bool ok = true;
@@ -63,6 +78,7 @@ class CsvRecordReader {
         hd.key = h;
       } else {
         std::string why = h.empty() ? std::string("an empty heading") : parse_path(h, hd.path);
+        if (why.empty()) why = check_heading(hd.path, base);
         if (!why.empty()) {
           rep_.report(diag("csv-unknown-heading", file, row, col, h).fact("value", h).fact("reason", why));
           ok = false;
@@ -85,6 +101,7 @@ class CsvRecordReader {
   bool apply_row(Record& r, const CsvRow& row, const std::vector<Heading>& hs, const std::string& file,
                  const std::vector<Step>& base, Header* header) {
     bool ok = true;
+    file_id_ = package_ ? intern_loc_file(file) : 0;
     pugi::xml_node act = r.activity();
     for (size_t i = 0; i < row.cells.size() && i < hs.size(); ++i) {
       const std::string& v = row.cells[i];
@@ -111,7 +128,7 @@ class CsvRecordReader {
         Cell c{h.path, v};
         c.path.steps.insert(c.path.steps.begin(), base.begin(), base.end());
         why = unflatten_cell(act, c);
-        if (why.empty()) locate(r, act, c, row, col);
+        if (why.empty()) locate(r, act, c, row, col, file_id_);
         if (why.empty() && c.path.attr.empty() && looks_like_formula(v))
           rep_.report(diag("csv-formula", file, row, col, raw_heading(i)).fact("value", v));
       } else {
@@ -138,9 +155,9 @@ class CsvRecordReader {
 
  private:
   // Diagnostics about this value point at its cell.
-  static void locate(Record& r, pugi::xml_node act, const Cell& c, const CsvRow& row, uint32_t col) {
+  static void locate(Record& r, pugi::xml_node act, const Cell& c, const CsvRow& row, uint32_t col, uint32_t file) {
     pugi::xml_node el = ensure_path(act, c.path.steps);
-    Loc at{static_cast<uint32_t>(row.line), col};
+    Loc at{static_cast<uint32_t>(row.line), col, file};
     if (c.path.attr.empty()) {
       r.where.set(el.internal_object(), at);
     } else if (pugi::xml_attribute a = el.attribute(c.path.attr.c_str())) {
@@ -153,6 +170,10 @@ class CsvRecordReader {
   const ReadOptions& opt_;
   std::vector<std::string> heading_text_;
   std::vector<NarrativeOrder> orders_;
+  uint32_t file_id_ = 0;
+
+ public:
+  bool package_ = false;  // positions name the table file they are in
 };
 
 void new_record(Record& r, const Header& h) {
@@ -176,7 +197,7 @@ ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt
     return ReadResult::DataError;
   }
   std::vector<Heading> hs;
-  bool ok = rr.headings(row, opt.file, false, hs);
+  bool ok = rr.headings(row, opt.file, false, hs, opt.schema->activity());
   rr.set_heading_text(row.cells);
   size_t width = row.cells.size();
   Header header, trailer;
@@ -220,8 +241,10 @@ ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt
     if (!activity_cells) continue;
     new_record(r, header);
     ++r.index;
+    r.where.set(r.activity().internal_object(), {static_cast<uint32_t>(row.line), 1});  // the row, for whole-activity findings
     if (!rr.apply_row(r, row, hs, opt.file, {}, nullptr)) ok = false;
     rr.finish_record(r);
+    order_by_schema(r.activity(), opt.schema->activity());  // column order is not element order
     out.record(r);
   }
   if (csv.failed()) return ReadResult::DataError;
@@ -257,6 +280,7 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
     return ReadResult::DataError;
   };
   CsvRecordReader rr(rep, opt);
+  rr.package_ = true;
   // _meta.csv: the file-level values.
   Header header, trailer;
   header.doc.append_child("iati-activities");
@@ -310,7 +334,14 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
     t->heading_text = head.cells;
     if (!t->fragments) {
       rr.set_heading_text(head.cells);
-      if (!rr.headings(head, t->file, true, t->hs)) ok = false;
+      std::vector<Step> table_path;
+      std::vector<uint32_t> ones(16, 1);
+      const ElementDef* base = opt.schema->activity();
+      if (n != "activity" && table_steps(n, ones, base, table_path).empty())
+        for (const Step& st : table_path) base = base ? base->child(st.name) : nullptr;
+      else if (n != "activity")
+        return fail("csv-package", "\"" + n + ".csv\" is not a table of IATI activity data", t->file);
+      if (!rr.headings(head, t->file, true, t->hs, base)) ok = false;
       t->keys = CsvRecordReader::key_width(head);
       if (t->keys < 2 || head.cells[0] != "iati-identifier" || head.cells[1] != "iati-activity#")
         return fail("csv-package", "a table must start with the columns iati-identifier,iati-activity#", t->file);
@@ -339,6 +370,7 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
     }
     new_record(r, header);
     ++r.index;
+    r.where.set(r.activity().internal_object(), {static_cast<uint32_t>(arow.line), 1, intern_loc_file(main->file)});
     rr.set_heading_text(main->heading_text);
     // In activity.csv the key column is the activity's own iati-identifier.
     if (!id.empty()) unflatten_cell(r.activity(), {{{{"iati-identifier", 1, false, {}}}, ""}, id});
@@ -399,6 +431,7 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
       }
     }
     rr.finish_record(r);
+    order_by_schema(r.activity(), opt.schema->activity());  // column order is not element order
     out.record(r);
     main->has_row = main->csv->next(arow);
   }

@@ -107,6 +107,21 @@ class ColumnSet {
 
 void write_strings(CsvWriter& w, const std::vector<std::string>& row) { w.write_row(row); }
 
+// --csv-safe: free text that a spreadsheet would run as a formula gets a leading '. Only schema strings
+// (narratives, names, identifiers) are touched: never numbers, dates or codes, so -1500.00 stays a number.
+std::string safe_value(const CellPath& p, const ElementDef* base, const std::string& v, bool safe) {
+  if (!safe || v.empty() || p.attr == "#order") return v;
+  char c = v[0];
+  if (c != '=' && c != '+' && c != '-' && c != '@' && c != '\t' && c != '\r') return v;
+  const ElementDef* def = base;
+  for (const Step& s : p.steps) def = def ? def->child(s.name) : nullptr;
+  ValueType t = ValueType::String;
+  if (def && p.attr.empty()) t = def->text;
+  else if (def)
+    if (const AttrDef* a = def->attr(p.attr)) t = a->type;
+  return t == ValueType::String ? "'" + v : v;
+}
+
 // The wide layout: headings are full paths with ordinals; file-level values are on the first row, in
 // columns after the activity columns.
 class WideWriter : public Sink {
@@ -138,7 +153,7 @@ class WideWriter : public Sink {
       return;
     }
     std::vector<std::string> row(width());
-    for (const Cell& c : flat_.cells) row[cols_.index(format_path(c.path, base, true))] = c.value;
+    for (const Cell& c : flat_.cells) row[cols_.index(format_path(c.path, base, true))] = safe_value(c.path, base, c.value, opt_.csv_safe);
     for (const Cell& c : extra_) row[cols_.index(format_path(c.path, base, true))] = c.value;
     std::string frags;
     for (const Fragment& f : flat_.fragments) frags += wrap_fragment(format_path({f.at, ""}, base, true), f.xml);
@@ -239,7 +254,7 @@ class PackageWriter : public Sink {
       Table& t = tables_.at(tc.table);
       auto& row = rows[tc.table][tc.key];
       row.resize(t.cols.columns().size());
-      row[t.cols.index(format_path(tc.column, tc.def, false))] = c->value;
+      row[t.cols.index(format_path(tc.column, tc.def, false))] = safe_value(c->path, act, c->value, opt_.csv_safe);
     }
     std::string id = r.identifier(), ordinal = std::to_string(r.index);
     for (auto& [name, keyed] : rows) {

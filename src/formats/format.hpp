@@ -28,6 +28,7 @@ struct WriteOptions {
   Reporter* reporter = nullptr;  // for what a writer cannot represent exactly
   std::string file;              // the input's name, for those diagnostics
   bool csv_bom = false;          // start CSV files with a UTF-8 byte order mark (for Excel)
+  bool csv_safe = false;         // prefix free-text cells that spreadsheets would run as formulas with '
 };
 
 struct FormatInfo {

@@ -7,6 +7,7 @@
 
 #include "formats/format.hpp"
 #include "formats/json_form.hpp"
+#include "formats/tree_order.hpp"
 
 namespace projconv {
 
@@ -163,6 +164,8 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     if (f.kind == Kind::Element && f.activity) {
       in_activity_ = false;
       ++record_.index;
+      // Member order in JSON is not element order: put the tree in schema order before anyone checks it.
+      order_by_schema(record_.activity(), opt_.schema ? opt_.schema->activity() : nullptr);
       out_.record(record_);
     } else if (f.kind == Kind::Root) {
       ensure_begun();

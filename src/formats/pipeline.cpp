@@ -22,6 +22,7 @@ ConvertResult convert(Source& in, Output& out, Reporter& rep, const ConvertOptio
   wo.reporter = &rep;
   wo.file = opt.file;
   wo.csv_bom = opt.csv_bom;
+  wo.csv_safe = opt.csv_safe;
   std::unique_ptr<Sink> writer = opt.to->make_writer(out, wo);
   ReadOptions ro;
   ro.file = opt.file;

@@ -16,6 +16,7 @@ struct ConvertOptions {
   size_t max_depth = 256;
   const ValidateOptions* validate = nullptr;  // validate as it converts; nullptr: convert only
   bool csv_bom = false;
+  bool csv_safe = false;
 };
 
 struct ConvertResult {
