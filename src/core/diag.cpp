@@ -216,6 +216,13 @@ std::string render_text(const Diagnostic& d) {
   out += to_string(d.severity);
   out += ": ";
   out += render_message(d);
+  if (d.loc.heading) {
+    // A CSV cell: say which, as a spreadsheet user sees it.
+    std::string letters;
+    for (uint32_t c = d.loc.col; c > 0; c = (c - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (c - 1) % 26));
+    // Lines are physical; quoted line breaks make spreadsheet rows differ, so only the column is named.
+    out += " (column " + letters + ", \"" + loc_file(d.loc.heading) + "\")";
+  }
   out += " [" + d.code + "]";
   return out;
 }

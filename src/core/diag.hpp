@@ -21,6 +21,7 @@ struct Loc {
   uint32_t line = 0;  // 1-based; 0 = unknown
   uint32_t col = 0;   // 1-based, in Unicode code points (for CSV: the column number)
   uint32_t file = 0;  // when the input is several files (a CSV package): which one, see loc_file(); 0 = the input
+  uint32_t heading = 0;  // CSV: the column heading of the cell (an id for loc_file()); 0 = none
   bool known() const { return line != 0; }
 };
 

@@ -128,7 +128,7 @@ class CsvRecordReader {
         Cell c{h.path, v};
         c.path.steps.insert(c.path.steps.begin(), base.begin(), base.end());
         why = unflatten_cell(act, c);
-        if (why.empty()) locate(r, act, c, row, col, file_id_);
+        if (why.empty()) locate(r, act, c, row, col, file_id_, intern_loc_file(raw_heading(i)));
         if (why.empty() && c.path.attr.empty() && looks_like_formula(v))
           rep_.report(diag("csv-formula", file, row, col, raw_heading(i)).fact("value", v));
       } else {
@@ -155,9 +155,10 @@ class CsvRecordReader {
 
  private:
   // Diagnostics about this value point at its cell.
-  static void locate(Record& r, pugi::xml_node act, const Cell& c, const CsvRow& row, uint32_t col, uint32_t file) {
+  static void locate(Record& r, pugi::xml_node act, const Cell& c, const CsvRow& row, uint32_t col, uint32_t file,
+                     uint32_t heading) {
     pugi::xml_node el = ensure_path(act, c.path.steps);
-    Loc at{static_cast<uint32_t>(row.line), col, file};
+    Loc at{static_cast<uint32_t>(row.line), col, file, heading};
     if (c.path.attr.empty()) {
       r.where.set(el.internal_object(), at);
     } else if (pugi::xml_attribute a = el.attribute(c.path.attr.c_str())) {
