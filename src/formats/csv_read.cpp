@@ -206,7 +206,6 @@ ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt
   trailer.doc.append_child("iati-activities");
   Record r;
   bool begun = false;
-  std::vector<CsvRow> pending;  // rows read before the header was complete (only the first row)
   while (csv.next(row)) {
     if (row.cells.size() != width) {
       Diagnostic d = rr.diag("csv-ragged-row", opt.file, row, static_cast<uint32_t>(std::min(row.cells.size(), width) + 1), "");
@@ -215,29 +214,25 @@ ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt
       ok = false;
       continue;
     }
-    // File-level values: on the first row (before any activity), or on a last row holding nothing else.
+    // File-level values ride on the first row; content after the activities (#after) may come on the last.
     bool activity_cells = false;
-    for (size_t i = 0; i < hs.size(); ++i)
-      if (hs[i].kind != Heading::FileLevel && !row.cells[i].empty()) activity_cells = true;
-    Header* target = begun ? &trailer : &header;
+    for (size_t i = 0; i < hs.size(); ++i) {
+      if (hs[i].kind != Heading::FileLevel) {
+        activity_cells = activity_cells || !row.cells[i].empty();
+        continue;
+      }
+      const std::string& key = hs[i].key;
+      if (row.cells[i].empty() || (begun && key != "#after")) continue;
+      std::string why = apply_meta(key == "#after" ? trailer : header, key, row.cells[i]);
+      if (!why.empty()) {
+        rep.report(rr.diag("csv-bad-cell", opt.file, row, static_cast<uint32_t>(i + 1), rr.raw_heading(i))
+                       .fact("value", row.cells[i]).fact("reason", why));
+        ok = false;
+      }
+    }
     if (!begun) {
-      for (size_t i = 0; i < hs.size(); ++i)
-        if (hs[i].kind == Heading::FileLevel && !row.cells[i].empty()) {
-          std::string key = hs[i].key;
-          if (begun && key != "#after") continue;
-          std::string why = apply_meta(key == "#after" ? trailer : *target, key, row.cells[i]);
-          if (!why.empty()) {
-            rep.report(rr.diag("csv-bad-cell", opt.file, row, static_cast<uint32_t>(i + 1), rr.raw_heading(i))
-                           .fact("value", row.cells[i]).fact("reason", why));
-            ok = false;
-          }
-        }
       begun = true;
       out.begin(header);
-    } else {
-      for (size_t i = 0; i < hs.size(); ++i)
-        if (hs[i].kind == Heading::FileLevel && hs[i].key == "#after" && !row.cells[i].empty())
-          apply_meta(trailer, "#after", row.cells[i]);
     }
     if (!activity_cells) continue;
     new_record(r, header);
