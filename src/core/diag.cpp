@@ -115,9 +115,9 @@ const std::vector<CodeInfo> kCodes = {
     {"csv-key-mismatch", "wellformed", Severity::Error, "A child row whose iati-identifier is not its activity's",
      "cell {cell} (row {record}): iati-identifier \"{value}\" differs from its activity's \"{expected}\""},
     {"csv-orphan-row", "wellformed", Severity::Error, "A child row with no activity",
-     "row {record}: activity #{value} (\"{id}\") is not in activity.csv"},
+     "row {record}: activity #{value} (\"{id}\") is not in activity.csv{rest}"},
     {"csv-out-of-order", "wellformed", Severity::Error, "A child row after its activity's place",
-     "row {record}: activity #{value} (\"{id}\") comes earlier in activity.csv; keep each table in activity order"},
+     "row {record}: activity #{value} (\"{id}\") comes earlier in activity.csv; keep each table in activity order{rest}"},
     {"csv-formula", "wellformed", Severity::Warning, "A text cell a spreadsheet would run as a formula",
      "cell {cell} (column \"{heading}\", row {record}) \"{value}\" starts like a formula; a spreadsheet may "
      "run it: check it is the data you meant"},

@@ -23,9 +23,13 @@ struct Heading {
 };
 
 // Values that spreadsheets run as formulas, flagged on input (the writer can protect them with --csv-safe).
+// A sign followed only by digits, spaces and number punctuation (-1500.00, +41 22 717 91 11) runs as nothing
+// harmful, so only other text after + or - counts.
 bool looks_like_formula(const std::string& v) {
-  return !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '@' || v[0] == '\t' || v[0] == '\r' ||
-                        (v[0] == '-' && v.size() > 1 && !(v[1] >= '0' && v[1] <= '9') && v[1] != '.'));
+  if (v.empty()) return false;
+  if (v[0] == '=' || v[0] == '@' || v[0] == '\t' || v[0] == '\r') return true;
+  if (v[0] != '+' && v[0] != '-') return false;
+  return v.size() > 1 && v.find_first_not_of("0123456789 .,()-/", 1) != std::string::npos;
 }
 
 class CsvRecordReader {
@@ -129,7 +133,7 @@ class CsvRecordReader {
         c.path.steps.insert(c.path.steps.begin(), base.begin(), base.end());
         why = unflatten_cell(act, c);
         if (why.empty()) locate(r, act, c, row, col, file_id_, intern_loc_file(raw_heading(i)));
-        if (why.empty() && c.path.attr.empty() && looks_like_formula(v))
+        if (why.empty() && looks_like_formula(v))
           rep_.report(diag("csv-formula", file, row, col, raw_heading(i)).fact("value", v));
       } else {
         continue;
@@ -159,11 +163,12 @@ class CsvRecordReader {
                      uint32_t heading) {
     pugi::xml_node el = ensure_path(act, c.path.steps);
     Loc at{static_cast<uint32_t>(row.line), col, file, heading};
-    if (c.path.attr.empty()) {
-      r.where.set(el.internal_object(), at);
-    } else if (pugi::xml_attribute a = el.attribute(c.path.attr.c_str())) {
-      r.where.set(a.internal_object(), at);
-      if (!r.where.locate(el).known()) r.where.set(el.internal_object(), at);
+    if (!c.path.attr.empty())
+      if (pugi::xml_attribute a = el.attribute(c.path.attr.c_str())) r.where.set(a.internal_object(), at);
+    // The element and every container the cell created point at the first cell that made them.
+    for (pugi::xml_node n = el; n && n != act; n = n.parent()) {
+      if (r.where.locate(n).known() && n != el) break;
+      if (!r.where.locate(n).known() || (n == el && c.path.attr.empty())) r.where.set(n.internal_object(), at);
     }
   }
 
@@ -204,6 +209,7 @@ ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt
   Header header, trailer;
   header.doc.append_child("iati-activities");
   trailer.doc.append_child("iati-activities");
+  header.where.set(header.root().internal_object(), {1, 1});  // file-level findings point at the heading row
   Record r;
   bool begun = false;
   while (csv.next(row)) {
@@ -432,14 +438,19 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
     main->has_row = main->csv->next(arow);
   }
   // Rows left over belong to no activity, or came out of order.
-  for (auto& t : tables)
-    while (t->has_row) {
-      std::string ord = t->row.cells.size() > 1 ? t->row.cells[1] : "";
-      rep.report(rr.diag(passed.count(ord) ? "csv-out-of-order" : "csv-orphan-row", t->file, t->row, 2, "iati-activity#")
-                     .fact("value", ord).fact("id", t->row.cells.empty() ? "" : t->row.cells[0]));
-      ok = false;
-      t->has_row = t->csv->next(t->row);
-    }
+  // Reading a table stops at its first row that fits no activity; that row is the finding, the rows behind
+  // it were not read and are only counted.
+  for (auto& t : tables) {
+    if (!t->has_row) continue;
+    std::string ord = t->row.cells.size() > 1 ? t->row.cells[1] : "";
+    Diagnostic d = rr.diag(passed.count(ord) ? "csv-out-of-order" : "csv-orphan-row", t->file, t->row, 2, "iati-activity#");
+    d.fact("value", ord).fact("id", t->row.cells.empty() ? "" : t->row.cells[0]);
+    size_t rest = 0;
+    while ((t->has_row = t->csv->next(t->row))) ++rest;
+    d.fact("rest", rest ? " (" + std::to_string(rest) + " row" + (rest == 1 ? "" : "s") + " after it not read)" : "");
+    rep.report(std::move(d));
+    ok = false;
+  }
   if (main->csv->failed()) ok = false;
   for (auto& t : tables)
     if (t->csv->failed()) ok = false;

@@ -256,7 +256,8 @@ class PackageWriter : public Sink {
       row.resize(t.cols.columns().size());
       row[t.cols.index(format_path(tc.column, tc.def, false))] = safe_value(c->path, act, c->value, opt_.csv_safe);
     }
-    std::string id = r.identifier(), ordinal = std::to_string(r.index);
+    std::string id = safe_value({{{"iati-identifier", 1, false, {}}}, ""}, act, r.identifier(), opt_.csv_safe);
+    std::string ordinal = std::to_string(r.index);
     for (auto& [name, keyed] : rows) {
       Table& t = tables_.at(name);
       for (auto& [key, cells] : keyed) {
