@@ -99,14 +99,6 @@ Through convert_through(const std::string& input, const char* from, const char* 
   return t;
 }
 
-namespace {
-struct NullSink : Sink {
-  void begin(const Header&) override {}
-  void record(Record&) override {}
-  void end(const Header&) override {}
-};
-}  // namespace
-
 Validated validate_text(const std::string& input, const std::string& layers, const std::string& name,
                         const std::vector<std::string>& rulesets) {
   ValidateOptions opt;

@@ -13,17 +13,6 @@
 
 namespace projconv {
 
-namespace {
-
-// A sink that discards records: validation alone writes nothing.
-struct NullSink : Sink {
-  void begin(const Header&) override {}
-  void record(Record&) override {}
-  void end(const Header&) override {}
-};
-
-}  // namespace
-
 int run_validate(int argc, char** argv) {
   std::vector<std::string> files;
   CheckArgs check;

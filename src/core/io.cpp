@@ -247,6 +247,20 @@ void FileOutput::commit() {
   clear_pending();
 }
 
+namespace {
+// Removes a folder of plain files (one of our own temp or old package folders).
+void remove_folder(const std::string& dir) {
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") ::unlink((dir + "/" + n).c_str());
+    }
+    ::closedir(d);
+  }
+  ::rmdir(dir.c_str());
+}
+}  // namespace
+
 DirOutput::DirOutput(std::string target) : target_(std::move(target)) {
   while (target_.size() > 1 && target_.back() == '/') target_.pop_back();
   struct stat st {};
@@ -274,14 +288,7 @@ DirOutput::DirOutput(std::string target) : target_(std::move(target)) {
 DirOutput::~DirOutput() {
   if (committed_) return;
   files_.clear();  // their destructors remove their temp files
-  if (DIR* d = ::opendir(temp_.c_str())) {
-    while (dirent* e = ::readdir(d)) {
-      std::string n = e->d_name;
-      if (n != "." && n != "..") ::unlink((temp_ + "/" + n).c_str());
-    }
-    ::closedir(d);
-  }
-  ::rmdir(temp_.c_str());
+  remove_folder(temp_);
 }
 
 void DirOutput::write(std::string_view) { throw IoError(target_ + ": a package is written file by file"); }
@@ -305,16 +312,7 @@ void DirOutput::commit() {
     throw IoError(target_ + ": cannot replace: " + errno_text(errno));
   }
   committed_ = true;
-  if (!old.empty()) {
-    if (DIR* d = ::opendir(old.c_str())) {
-      while (dirent* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") ::unlink((old + "/" + n).c_str());
-      }
-      ::closedir(d);
-    }
-    ::rmdir(old.c_str());
-  }
+  if (!old.empty()) remove_folder(old);
 }
 
 void install_signal_cleanup() {

@@ -77,6 +77,14 @@ class Sink {
   virtual void end(const Header& trailer) = 0;
 };
 
+// Discards what it receives: the end of a chain that only validates.
+class NullSink : public Sink {
+ public:
+  void begin(const Header&) override {}
+  void record(Record&) override {}
+  void end(const Header&) override {}
+};
+
 // Line and column of byte `off` in `text`, counting from `start` (columns in code points).
 Loc advance_loc(Loc start, std::string_view text, size_t off);
 

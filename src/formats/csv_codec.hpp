@@ -15,7 +15,9 @@
 //   a physical line. (So a one-column record with an empty cell must be written `""`; the writer does.)
 // - A UTF-8 byte order mark at the start is skipped. UTF-16 and UTF-32 are refused with a hint to re-save
 //   as "CSV UTF-8"; every cell must be valid UTF-8 and no byte may be NUL.
-// Every error stops the reading: past a broken quote no later record boundary can be trusted.
+// Every error stops the reading: past a broken quote no later record boundary can be trusted. An error is
+// located at its physical line and the COLUMN NUMBER of its cell (not a character offset), with the facts
+// `cell` (the column's letter, as spreadsheets show it) and `record`.
 #pragma once
 #include <cstdint>
 #include <string>

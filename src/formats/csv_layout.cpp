@@ -7,15 +7,6 @@ namespace projconv {
 
 namespace {
 
-std::string serialize(pugi::xml_node n) {
-  struct W : pugi::xml_writer {
-    std::string s;
-    void write(const void* d, size_t n) override { s.append(static_cast<const char*>(d), n); }
-  } w;
-  n.print(w, "", pugi::format_raw, pugi::encoding_utf8);
-  return w.s;
-}
-
 std::string escape_attr(const std::string& v) {
   std::string out;
   for (char c : v) {
@@ -36,10 +27,10 @@ std::vector<std::pair<std::string, std::string>> meta_cells(const Header& h) {
   std::vector<std::pair<std::string, std::string>> out;
   pugi::xml_node root = h.root();
   std::string prolog, before;
-  for (pugi::xml_node n = h.doc.first_child(); n && n != root; n = n.next_sibling()) prolog += serialize(n);
+  for (pugi::xml_node n = h.doc.first_child(); n && n != root; n = n.next_sibling()) prolog += serialize_xml(n);
   if (root) {
     for (pugi::xml_attribute a : root.attributes()) out.emplace_back(std::string("@") + a.name(), a.value());
-    for (pugi::xml_node n : root.children()) before += serialize(n);
+    for (pugi::xml_node n : root.children()) before += serialize_xml(n);
   }
   if (!prolog.empty()) out.emplace_back("#prolog", prolog);
   if (!before.empty()) out.emplace_back("#before", before);
@@ -49,7 +40,7 @@ std::vector<std::pair<std::string, std::string>> meta_cells(const Header& h) {
 std::vector<std::pair<std::string, std::string>> trailer_cells(const Header& t) {
   std::string after;
   if (t.root())
-    for (pugi::xml_node n : t.root().children()) after += serialize(n);
+    for (pugi::xml_node n : t.root().children()) after += serialize_xml(n);
   if (after.empty()) return {};
   return {{"#after", after}};
 }
@@ -90,14 +81,7 @@ std::string unwrap_fragments(const std::string& cell, std::vector<Fragment>& out
     if (!why.empty() && *f.attribute("at").value()) return "bad fragment path: " + why;
     Fragment fr;
     fr.at = p.steps;
-    for (pugi::xml_node n : f.children()) {
-      struct W : pugi::xml_writer {
-        std::string s;
-        void write(const void* d, size_t n) override { s.append(static_cast<const char*>(d), n); }
-      } w;
-      n.print(w, "", pugi::format_raw, pugi::encoding_utf8);
-      fr.xml += w.s;
-    }
+    for (pugi::xml_node n : f.children()) fr.xml += serialize_xml(n);
     out.push_back(std::move(fr));
   }
   return {};

@@ -23,15 +23,6 @@ uint32_t ordinal_of(pugi::xml_node c) {
   return n;
 }
 
-std::string serialize(pugi::xml_node n) {
-  struct W : pugi::xml_writer {
-    std::string s;
-    void write(const void* d, size_t n) override { s.append(static_cast<const char*>(d), n); }
-  } w;
-  n.print(w, "", pugi::format_raw, pugi::encoding_utf8);
-  return w.s;
-}
-
 bool is_chardata(pugi::xml_node n) { return n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata; }
 
 // Flattens `el` (already addressed by `steps`); returns how many cells and fragments it produced.
@@ -65,7 +56,7 @@ size_t flatten_element(pugi::xml_node el, const ElementDef* def, std::vector<Ste
   size_t narratives = 0;
   for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling()) {
     if (c.type() == pugi::node_comment || c.type() == pugi::node_pi) {
-      out.fragments.push_back({steps, serialize(c)});
+      out.fragments.push_back({steps, serialize_xml(c)});
       continue;
     }
     if (c.type() != pugi::node_element) continue;
@@ -74,7 +65,7 @@ size_t flatten_element(pugi::xml_node el, const ElementDef* def, std::vector<Ste
     Step s{name, ordinal_of(c), false, {}};
     if (!cd) {  // unknown or foreign: kept whole
       steps.push_back(std::move(s));
-      out.fragments.push_back({steps, serialize(c)});
+      out.fragments.push_back({steps, serialize_xml(c)});
       steps.pop_back();
       continue;
     }
@@ -101,6 +92,15 @@ bool all_digits(std::string_view s) {
 }
 
 }  // namespace
+
+std::string serialize_xml(pugi::xml_node n) {
+  struct W : pugi::xml_writer {
+    std::string s;
+    void write(const void* d, size_t n) override { s.append(static_cast<const char*>(d), n); }
+  } w;
+  n.print(w, "", pugi::format_raw, pugi::encoding_utf8);
+  return w.s;
+}
 
 std::string narrative_label(const Step& s) {
   std::string l = s.lang.empty() ? "-" : s.lang;

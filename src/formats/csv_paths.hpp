@@ -74,6 +74,9 @@ void apply_narrative_order(pugi::xml_node activity, const NarrativeOrder& o);
 // The element at `steps` under `root`, created (with any missing earlier siblings) when absent.
 pugi::xml_node ensure_path(pugi::xml_node root, const std::vector<Step>& steps);
 
+// A node as XML text, exactly (no indentation added).
+std::string serialize_xml(pugi::xml_node n);
+
 // The label of a narrative step in an order cell: "fr", "fr#2", "-", "-#2".
 std::string narrative_label(const Step& s);
 
