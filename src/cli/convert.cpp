@@ -86,7 +86,7 @@ int run_convert(int argc, char** argv) {
       sin.st_dev == sout.st_dev && sin.st_ino == sout.st_ino)
     return usage_error("the output '" + a.out + "' is the input file; write to another file");
 
-  TextReporter rep(stderr);
+  TextReporter rep(stderr, a.check.max_errors);
   ConvertOptions opt;
   opt.from = from;
   opt.to = to;

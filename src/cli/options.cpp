@@ -34,6 +34,8 @@ void add_check_options(CLI::App& app, CheckArgs& a) {
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--no-builtin-rules", a.no_builtin_rules, "leave out projconv's own ruleset and identifier checks");
+  app.add_option("--max-errors", a.max_errors, "print at most N findings (0: all); counting goes on")
+      ->check(whole_number());
   app.add_option("--max-depth", a.max_depth, "refuse data nested deeper than this many elements (default 256)")
       ->check(whole_number_at_least_1());
 }

@@ -14,6 +14,7 @@ struct CheckArgs {
   std::vector<std::string> rules;
   bool no_builtin_rules = false;
   size_t max_depth = 256;
+  size_t max_errors = 100;  // findings printed; 0: all
 };
 
 void add_check_options(CLI::App& app, CheckArgs& a);

@@ -16,7 +16,6 @@ namespace projconv {
 int run_validate(int argc, char** argv) {
   std::vector<std::string> files;
   CheckArgs check;
-  size_t max_errors = 100;
   std::string from;
   CLI::App app{"Validate IATI activity files: well-formedness, structure, codelists and rules.", "projconv validate"};
   app.footer(
@@ -28,8 +27,6 @@ int run_validate(int argc, char** argv) {
       "Exit codes: 0 no errors (warnings allowed), 1 errors found or a file cannot be read as data,\n"
       "2 usage or environment error (unknown option, missing file).");
   app.add_option("FILE", files, "files to check (- for stdin)")->required();
-  app.add_option("--max-errors", max_errors, "print at most N findings (0: all); counting goes on")
-      ->check(whole_number());
   app.add_option("--from", from, "input format, when the extension does not tell (xml, json)");
   add_check_options(app, check);
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
@@ -43,7 +40,7 @@ int run_validate(int argc, char** argv) {
     return kExitUsage;
   }
 
-  TextReporter rep(stderr, max_errors);
+  TextReporter rep(stderr, check.max_errors);
   bool env_error = false, data_error = false;
   size_t activities = 0, invalid = 0;
   for (const std::string& path : files) {

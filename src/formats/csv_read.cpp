@@ -19,7 +19,8 @@ namespace {
 struct Heading {
   enum Kind { Path, Fragments, FileLevel, Key } kind = Path;
   CellPath path;
-  std::string key;  // FileLevel: "@version", "#before", ...; Key: the key column's name
+  std::string key;    // FileLevel: "@version", "#before", ...; Key: the key column's name
+  uint32_t text = 0;  // the heading, interned once for positions (see Loc::heading)
 };
 
 // Values that spreadsheets run as formulas, flagged on input (the writer can protect them with --csv-safe).
@@ -68,6 +69,7 @@ class CsvRecordReader {
       const std::string& h = row.cells[i];
       uint32_t col = static_cast<uint32_t>(i + 1);
       Heading hd;
+      hd.text = intern_loc_file(h);
       if (!seen.insert(h).second) {
         rep_.report(diag("csv-duplicate-heading", file, row, col, h).fact("value", h));
         ok = false;
@@ -105,7 +107,10 @@ class CsvRecordReader {
   bool apply_row(Record& r, const CsvRow& row, const std::vector<Heading>& hs, const std::string& file,
                  const std::vector<Step>& base, Header* header) {
     bool ok = true;
-    file_id_ = package_ ? intern_loc_file(file) : 0;
+    if (package_ && file != file_name_) {  // interning searches a list: once per table, not per row
+      file_name_ = file;
+      file_id_ = intern_loc_file(file);
+    }
     pugi::xml_node act = r.activity();
     for (size_t i = 0; i < row.cells.size() && i < hs.size(); ++i) {
       const std::string& v = row.cells[i];
@@ -132,7 +137,7 @@ class CsvRecordReader {
         Cell c{h.path, v};
         c.path.steps.insert(c.path.steps.begin(), base.begin(), base.end());
         why = unflatten_cell(act, c);
-        if (why.empty()) locate(r, act, c, row, col, file_id_, intern_loc_file(raw_heading(i)));
+        if (why.empty()) locate(r, act, c, row, col, package_ ? file_id_ : 0, h.text);
         if (why.empty() && looks_like_formula(v))
           rep_.report(diag("csv-formula", file, row, col, raw_heading(i)).fact("value", v));
       } else {
@@ -177,6 +182,7 @@ class CsvRecordReader {
   std::vector<std::string> heading_text_;
   std::vector<NarrativeOrder> orders_;
   uint32_t file_id_ = 0;
+  std::string file_name_;
 
  public:
   bool package_ = false;  // positions name the table file they are in
