@@ -112,15 +112,10 @@ Validated validate_text(const std::string& input, const std::string& layers, con
     v.result = ReadResult::DataError;
     return v;
   }
-  Validator val(opt, name, rep, nullptr);
-  ReadOptions ro;
-  ro.file = name;
-  ro.schema = &Schema::builtin();
-  ro.organisations = true;
-  ro.keep_going = true;
-  v.result = fmt->read(*src, val, val.reporter(), ro);
+  ValidateResult res = validate(*src, *fmt, opt, rep, name);
+  v.result = res.read;
   v.diags = std::move(rep.diags);
-  v.errors = val.counts().errors;
+  v.errors = res.errors;
   return v;
 }
 

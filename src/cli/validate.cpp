@@ -64,17 +64,10 @@ int run_validate(int argc, char** argv) {
       data_error = true;
       continue;
     }
-    Validator v(vopt, shown, rep, nullptr);
-    ReadOptions ro;
-    ro.file = shown;
-    ro.schema = &Schema::builtin();
-    ro.organisations = true;
-    ro.keep_going = true;
-    ro.max_depth = check.max_depth;
-    ro.path = path;
-    if (fmt->read(*in, v, rep, ro) != ReadResult::Ok) data_error = true;
-    activities += v.activities();
-    invalid += v.invalid_activities();
+    ValidateResult res = validate(*in, *fmt, vopt, rep, shown, path, check.max_depth);
+    if (res.read != ReadResult::Ok) data_error = true;
+    activities += res.activities;
+    invalid += res.invalid;
   }
   std::fprintf(stderr, "projconv: %zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu activit%s checked, %zu with errors)\n",
                rep.errors(), rep.errors() == 1 ? "" : "s", rep.warnings(), rep.warnings() == 1 ? "" : "s", rep.notes(),

@@ -7,6 +7,25 @@ namespace projconv {
 
 const FormatInfo* sniff_source(Source& in) { return format_by_content(in.peek(512)); }
 
+ValidateResult validate(Source& in, const FormatInfo& fmt, const ValidateOptions& vopt, Reporter& rep,
+                        const std::string& file, const std::string& path, size_t max_depth) {
+  Validator v(vopt, file, rep, nullptr);
+  ReadOptions ro;
+  ro.file = file;
+  ro.path = path;
+  ro.schema = &Schema::builtin();
+  ro.organisations = true;
+  ro.keep_going = true;
+  ro.max_depth = max_depth;
+  ValidateResult res;
+  res.read = fmt.read(in, v, v.reporter(), ro);
+  res.errors = v.counts().errors;
+  res.warnings = v.counts().warnings;
+  res.activities = v.activities();
+  res.invalid = v.invalid_activities();
+  return res;
+}
+
 ConvertResult convert(Source& in, Output& out, Reporter& rep, const ConvertOptions& opt) {
   ConvertResult res;
   const FormatInfo* from = opt.from ? opt.from : sniff_source(in);

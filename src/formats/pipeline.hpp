@@ -29,6 +29,17 @@ struct ConvertResult {
 // environment faults.
 ConvertResult convert(Source& in, Output& out, Reporter& rep, const ConvertOptions& opt);
 
+struct ValidateResult {
+  ReadResult read = ReadResult::Ok;  // DataError: some of the input could not be read (findings say where)
+  size_t errors = 0, warnings = 0;
+  size_t activities = 0, invalid = 0;  // activities checked, and those with errors
+};
+
+// Validates one input of format `fmt` (a folder for the CSV package: `path`). Readers go on past a malformed
+// activity, and organisation files are accepted (for the rules layer). Throws IoError on environment faults.
+ValidateResult validate(Source& in, const FormatInfo& fmt, const ValidateOptions& vopt, Reporter& rep,
+                        const std::string& file, const std::string& path = {}, size_t max_depth = 256);
+
 // Picks the input format from the content's first bytes; nullptr when it is neither XML nor JSON.
 const FormatInfo* sniff_source(Source& in);
 
