@@ -14,6 +14,8 @@ if grep -q '\$SHARED' cmd && [ ! -d "$repo/../shared" ]; then
   echo "SKIP: this case reads ../shared, which is absent"
   exit 0
 fi
+# The report format defaults to github under GitHub Actions; cases set it themselves when they test that.
+unset GITHUB_ACTIONS
 PROJCONV=$bin SHARED=$(cd "$repo/.." && pwd)/shared REPO=$repo bash ./cmd >"$work/.out" 2>"$work/.err"
 code=$?
 # Temp and repository paths vary between machines; golden files hold them as placeholders.

@@ -9,6 +9,7 @@
 #include "cli/options.hpp"
 #include "cli/parse.hpp"
 #include "formats/pipeline.hpp"
+#include "report/report.hpp"
 
 namespace projconv {
 
@@ -86,7 +87,10 @@ int run_convert(int argc, char** argv) {
       sin.st_dev == sout.st_dev && sin.st_ino == sout.st_ino)
     return usage_error("the output '" + a.out + "' is the input file; write to another file");
 
-  TextReporter rep(stderr, a.check.max_errors);
+  // Findings print as they come; a conversion ends without a summary line (its output is the result).
+  StdioOutput err(stderr, "<stderr>");
+  std::unique_ptr<Report> report = make_text_report(err, a.check.max_errors);
+  Report& rep = *report;
   ConvertOptions opt;
   opt.from = from;
   opt.to = to;

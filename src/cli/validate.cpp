@@ -1,5 +1,6 @@
 // `projconv validate FILE...`: checks every file with the chosen layers and prints every finding, then a summary.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -10,13 +11,15 @@
 #include "cli/options.hpp"
 #include "cli/parse.hpp"
 #include "formats/pipeline.hpp"
+#include "report/report.hpp"
 
 namespace projconv {
 
 int run_validate(int argc, char** argv) {
   std::vector<std::string> files;
   CheckArgs check;
-  std::string from;
+  std::string from, format, report_file, fail_on = "error";
+  bool exit_zero = false;
   CLI::App app{"Validate IATI activity files: well-formedness, structure, codelists and rules.", "projconv validate"};
   app.footer(
       "Every finding prints as file:line:col: severity: message [code], then a summary line.\n\n"
@@ -24,12 +27,34 @@ int run_validate(int argc, char** argv) {
       "  projconv validate data/*.xml\n"
       "  projconv validate --layers structure activities.xml\n"
       "  projconv validate --rules my-rules.json --no-builtin-rules --layers rules activities.xml\n\n"
+      "  projconv validate --format json -o report.json data/\n\n"
       "Exit codes: 0 no errors (warnings allowed), 1 errors found or a file cannot be read as data,\n"
-      "2 usage or environment error (unknown option, missing file).");
+      "2 usage or environment error (unknown option, missing file). --fail-on warning also fails on\n"
+      "warnings; --exit-zero reports without failing.");
   app.add_option("FILE", files, "files to check (- for stdin)")->required();
   app.add_option("--from", from, "input format, when the extension does not tell (xml, json)");
+  std::string names;
+  for (const auto& f : report_formats()) names += (names.empty() ? "" : ", ") + std::string(f.name);
+  app.add_option("--format", format, "report format: " + names + " (text; github under GitHub Actions)");
+  app.add_option("-o,--output-file", report_file, "write the report to FILE instead of stderr");
+  app.add_option("--fail-on", fail_on, "exit 1 on findings of this severity or worse: error (default) or warning");
+  app.add_flag("--exit-zero", exit_zero, "exit 0 even when there are findings (report only)");
   add_check_options(app, check);
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
+  if (format.empty()) format = std::getenv("GITHUB_ACTIONS") ? "github" : "text";
+  const ReportFormat* rf = report_format(format);
+  if (!rf) {
+    std::fprintf(stderr, "projconv: error: unknown --format '%s' (choose from %s)\nRun 'projconv validate --help' for usage.\n",
+                 format.c_str(), names.c_str());
+    return kExitUsage;
+  }
+  if (fail_on != "error" && fail_on != "warning") {
+    std::fprintf(stderr, "projconv: error: --fail-on takes error or warning, not '%s'\nRun 'projconv validate --help' for usage.\n",
+                 fail_on.c_str());
+    return kExitUsage;
+  }
+  // Machine formats show every finding unless told otherwise: their consumers filter for themselves.
+  size_t max_shown = app.get_option("--max-errors")->count() ? check.max_errors : rf->machine ? 0 : check.max_errors;
 
   ValidateOptions vopt;
   if (int rc = resolve_check_options(check, vopt); rc >= 0) return rc;
@@ -40,7 +65,11 @@ int run_validate(int argc, char** argv) {
     return kExitUsage;
   }
 
-  TextReporter rep(stderr, check.max_errors);
+  std::unique_ptr<Output> out;
+  if (report_file.empty()) out = std::make_unique<StdioOutput>(stderr, "<stderr>");
+  else out = std::make_unique<FileOutput>(report_file);
+  std::unique_ptr<Report> report = rf->make(*out, max_shown);
+  Report& rep = *report;
   bool env_error = false, data_error = false;
   size_t activities = 0, invalid = 0;
   for (const std::string& path : files) {
@@ -69,12 +98,16 @@ int run_validate(int argc, char** argv) {
     activities += res.activities;
     invalid += res.invalid;
   }
-  std::fprintf(stderr, "projconv: %zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu activit%s checked, %zu with errors)\n",
-               rep.errors(), rep.errors() == 1 ? "" : "s", rep.warnings(), rep.warnings() == 1 ? "" : "s", rep.notes(),
-               rep.notes() == 1 ? "" : "s", files.size(), files.size() == 1 ? "" : "s", activities,
-               activities == 1 ? "y" : "ies", invalid);
+  Summary sum;
+  sum.files = files.size();
+  sum.activities = activities;
+  sum.invalid = invalid;
+  rep.finish(sum);
+  if (auto* f = dynamic_cast<FileOutput*>(out.get())) f->commit();
   if (env_error) return kExitUsage;
-  return rep.errors() > 0 || data_error ? kExitFindings : kExitOk;
+  if (exit_zero) return kExitOk;
+  bool fail = rep.errors() > 0 || data_error || (fail_on == "warning" && rep.warnings() > 0);
+  return fail ? kExitFindings : kExitOk;
 }
 
 }  // namespace projconv

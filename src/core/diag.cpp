@@ -227,32 +227,6 @@ std::string render_text(const Diagnostic& d) {
   return out;
 }
 
-TextReporter::TextReporter(std::FILE* out, size_t max_print) : out_(out), max_print_(max_print) {}
-
-void TextReporter::report(Diagnostic d) {
-  switch (d.severity) {
-    case Severity::Error: ++errors_; break;
-    case Severity::Warning: ++warnings_; break;
-    case Severity::Note: ++notes_; break;
-  }
-  if (max_print_ != 0 && printed_ >= max_print_) {
-    if (!truncated_)
-      std::fprintf(out_, "projconv: stopped printing after %zu findings; use --max-errors 0 to see all\n", max_print_);
-    truncated_ = true;
-    return;
-  }
-  ++printed_;
-  std::string line = render_text(d);
-  line += '\n';
-  for (const Related& r : d.related) {
-    const std::string& rf = r.loc.file ? loc_file(r.loc.file) : d.file;
-    line += rf.empty() ? std::string("<input>") : rf;
-    if (r.loc.known()) line += ":" + std::to_string(r.loc.line) + ":" + std::to_string(r.loc.col);
-    line += ": note: " + r.note + (r.path.empty() ? std::string() : " (" + r.path + ")") + "\n";
-  }
-  std::fwrite(line.data(), 1, line.size(), out_);
-}
-
 size_t CollectingReporter::count(Severity s) const {
   return static_cast<size_t>(std::count_if(diags.begin(), diags.end(), [s](const auto& d) { return d.severity == s; }));
 }

@@ -80,26 +80,6 @@ class Reporter {
   virtual void report(Diagnostic d) = 0;
 };
 
-// Counts by severity and prints each finding as text to a FILE* (stderr by default), up to `max_print`
-// findings (0: all); past the cap it still counts, and says once that it stopped printing.
-class TextReporter : public Reporter {
- public:
-  explicit TextReporter(std::FILE* out, size_t max_print = 0);
-  void report(Diagnostic d) override;
-  size_t errors() const { return errors_; }
-  size_t warnings() const { return warnings_; }
-  size_t notes() const { return notes_; }
-  bool truncated() const { return truncated_; }
-  size_t total() const { return errors_ + warnings_ + notes_; }
-
- private:
-  std::FILE* out_;
-  size_t max_print_;
-  size_t printed_ = 0;
-  bool truncated_ = false;
-  size_t errors_ = 0, warnings_ = 0, notes_ = 0;
-};
-
 // Keeps every diagnostic; for tests and library users.
 class CollectingReporter : public Reporter {
  public:

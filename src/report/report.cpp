@@ -1,0 +1,88 @@
+// The report table, counting and capping shared by every format, and the text report.
+#include "report/report.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+namespace projconv {
+
+const std::vector<ReportFormat>& report_formats() {
+  static const std::vector<ReportFormat> table = {
+      {"text", false, make_text_report},
+      {"json", true, make_json_report},
+      {"jsonl", true, make_jsonl_report},
+      {"github", true, make_github_report},
+  };
+  return table;
+}
+
+const ReportFormat* report_format(std::string_view name) {
+  for (const auto& f : report_formats())
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+void StdioOutput::write(std::string_view data) {
+  if (std::fwrite(data.data(), 1, data.size(), f_) != data.size())
+    throw IoError(name_ + ": cannot write: " + std::strerror(errno));
+}
+
+void Report::report(Diagnostic d) {
+  switch (d.severity) {
+    case Severity::Error: ++errors_; break;
+    case Severity::Warning: ++warnings_; break;
+    case Severity::Note: ++notes_; break;
+  }
+  if (max_shown_ != 0 && shown_ >= max_shown_) {
+    if (!truncated_) on_truncated();
+    truncated_ = true;
+    return;
+  }
+  ++shown_;
+  emit(d);
+}
+
+Summary Report::totals(Summary s) const {
+  s.errors = errors_;
+  s.warnings = warnings_;
+  s.notes = notes_;
+  s.truncated = truncated_;
+  return s;
+}
+
+std::string summary_line(const Summary& s) {
+  auto n = [](size_t k, const char* one, const char* many) { return std::to_string(k) + " " + (k == 1 ? one : many); };
+  return "projconv: " + n(s.errors, "error", "errors") + ", " + n(s.warnings, "warning", "warnings") + ", " +
+         n(s.notes, "note", "notes") + " in " + n(s.files, "file", "files") + " (" +
+         n(s.activities, "activity", "activities") + " checked, " + std::to_string(s.invalid) + " with errors)\n";
+}
+
+namespace {
+
+class TextReport : public Report {
+ public:
+  using Report::Report;
+  void emit(const Diagnostic& d) override {
+    std::string line = render_text(d) + "\n";
+    for (const Related& r : d.related) {
+      const std::string& f = r.loc.file ? loc_file(r.loc.file) : d.file;
+      line += f.empty() ? std::string("<input>") : f;
+      if (r.loc.known()) line += ":" + std::to_string(r.loc.line) + ":" + std::to_string(r.loc.col);
+      line += ": note: " + r.note + (r.path.empty() ? std::string() : " (" + r.path + ")") + "\n";
+    }
+    out_.write(line);
+  }
+  void on_truncated() override {
+    out_.write("projconv: stopped printing after " + std::to_string(max_shown_) +
+               " findings; use --max-errors 0 to see all\n");
+  }
+  void finish(Summary s) override { out_.write(summary_line(totals(s))); }
+};
+
+}  // namespace
+
+std::unique_ptr<Report> make_text_report(Output& out, size_t max_shown) {
+  return std::make_unique<TextReport>(out, max_shown);
+}
+
+}  // namespace projconv

@@ -1,0 +1,72 @@
+// Reports: findings rendered for people or for CI systems (text, json, jsonl, github), one file per format.
+#pragma once
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diag.hpp"
+#include "core/io.hpp"
+
+namespace projconv {
+
+struct Summary {
+  size_t files = 0, activities = 0, invalid = 0;
+  size_t errors = 0, warnings = 0, notes = 0;
+  bool truncated = false;
+};
+
+// A report counts every finding and shows at most `max_shown` of them (0: all), saying so when it stops.
+class Report : public Reporter {
+ public:
+  Report(Output& out, size_t max_shown) : out_(out), max_shown_(max_shown) {}
+  void report(Diagnostic d) final;
+  // Writes what comes after the findings (a summary line, closing brackets).
+  virtual void finish(Summary s) = 0;
+  size_t errors() const { return errors_; }
+  size_t warnings() const { return warnings_; }
+  size_t notes() const { return notes_; }
+  bool truncated() const { return truncated_; }
+
+ protected:
+  virtual void emit(const Diagnostic& d) = 0;
+  // Called once, when the first finding past the cap arrives.
+  virtual void on_truncated() {}
+  Summary totals(Summary s) const;
+  Output& out_;
+  size_t max_shown_;
+
+ private:
+  size_t shown_ = 0, errors_ = 0, warnings_ = 0, notes_ = 0;
+  bool truncated_ = false;
+};
+
+// An Output over a stdio stream (stderr, stdout), with write errors reported as IoError.
+class StdioOutput : public Output {
+ public:
+  StdioOutput(std::FILE* f, std::string name) : f_(f), name_(std::move(name)) {}
+  void write(std::string_view data) override;
+
+ private:
+  std::FILE* f_;
+  std::string name_;
+};
+
+struct ReportFormat {
+  std::string_view name;
+  bool machine;  // machine formats show every finding by default and are never coloured
+  std::unique_ptr<Report> (*make)(Output& out, size_t max_shown);
+};
+const std::vector<ReportFormat>& report_formats();
+const ReportFormat* report_format(std::string_view name);
+
+std::unique_ptr<Report> make_text_report(Output& out, size_t max_shown);
+std::unique_ptr<Report> make_json_report(Output& out, size_t max_shown);
+std::unique_ptr<Report> make_jsonl_report(Output& out, size_t max_shown);
+std::unique_ptr<Report> make_github_report(Output& out, size_t max_shown);
+
+// The one-line summary of the text report: "projconv: 1 error, 0 warnings, ... in 1 file (...)".
+std::string summary_line(const Summary& s);
+
+}  // namespace projconv
