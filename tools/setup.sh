@@ -3,7 +3,7 @@
 set -euo pipefail
 
 pkgs=(g++ cmake ninja-build pkg-config libpugixml-dev rapidjson-dev libcsv-dev libcli11-dev catch2
-      libxml2-utils python3)
+      libxml2-utils python3 python3-jsonschema)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -12,6 +12,7 @@ const std::vector<ReportFormat>& report_formats() {
       {"json", true, make_json_report},
       {"jsonl", true, make_jsonl_report},
       {"github", true, make_github_report},
+      {"sarif", true, make_sarif_report},
   };
   return table;
 }
