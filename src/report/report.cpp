@@ -13,6 +13,7 @@ const std::vector<ReportFormat>& report_formats() {
       {"jsonl", true, make_jsonl_report},
       {"github", true, make_github_report},
       {"sarif", true, make_sarif_report},
+      {"gitlab", true, make_gitlab_report},
   };
   return table;
 }
