@@ -57,6 +57,7 @@ void Validator::record(Record& r) {
   for (const RuleSet* rs : rules_) rs->check(r, file_, rep_);
   if (opt_.layers.rules && opt_.builtin_rules && activity) check_identifier(r);
   if (rep_.errors > errors_before) ++invalid_;
+  rep_.activity_checked(file_, r.identifier(), r.index, r.where.locate(r.activity()));
   if (next_) next_->record(r);
 }
 

@@ -29,6 +29,9 @@ class CountingReporter : public Reporter {
  public:
   explicit CountingReporter(Reporter& next) : next_(next) {}
   void report(Diagnostic d) override;
+  void activity_checked(const std::string& file, const std::string& id, size_t index, Loc at) override {
+    next_.activity_checked(file, id, index, at);
+  }
   size_t errors = 0, warnings = 0, notes = 0;
 
  private:

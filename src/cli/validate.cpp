@@ -80,7 +80,12 @@ int run_validate(int argc, char** argv) {
       // A CSV package is a folder: its reader opens the tables itself.
       in = by_path && by_path->directory ? Source::from_string("", path) : Source::open(path);
     } catch (const IoError& e) {
-      std::fprintf(stderr, "projconv: error: %s\n", e.what());
+      // In the report like any finding (JUnit shows it as an <error>); the exit code says environment (2).
+      std::string why = e.what();
+      if (why.rfind(path + ": ", 0) == 0) why.erase(0, path.size() + 2);  // the location already names the file
+      Diagnostic d = make_diag("file-unreadable").fact("detail", why);
+      d.file = shown;
+      rep.report(std::move(d));
       env_error = true;
       continue;
     }

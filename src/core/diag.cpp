@@ -29,6 +29,7 @@ const std::vector<CodeInfo> kCodes = {
     {"not-activity-file", "wellformed", Severity::Error, "An organisation file where activities are expected",
      "this is an IATI organisation file (<iati-organisations>), not an activity file; converting organisation "
      "files is not supported yet"},
+    {"file-unreadable", "wellformed", Severity::Error, "A file that cannot be opened or read", "{detail}"},
     {"unknown-format", "usage", Severity::Error, "The data format cannot be told",
      "cannot tell the format of {what}: {detail}"},
     {"missing-element", "structure", Severity::Error, "A required element is missing",

@@ -78,6 +78,8 @@ class Reporter {
  public:
   virtual ~Reporter() = default;
   virtual void report(Diagnostic d) = 0;
+  // Told of every activity once its checks are done (reports that list passes, such as JUnit, need it).
+  virtual void activity_checked(const std::string& /*file*/, const std::string& /*id*/, size_t /*index*/, Loc) {}
 };
 
 // Keeps every diagnostic; for tests and library users.

@@ -14,6 +14,7 @@ const std::vector<ReportFormat>& report_formats() {
       {"github", true, make_github_report},
       {"sarif", true, make_sarif_report},
       {"gitlab", true, make_gitlab_report},
+      {"junit", true, make_junit_report},
   };
   return table;
 }

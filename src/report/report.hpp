@@ -1,4 +1,4 @@
-// Reports: findings rendered for people or for CI systems (text, json, jsonl, github, sarif, gitlab), one file per format.
+// Reports: findings rendered for people or for CI systems (text, json, jsonl, github, sarif, gitlab, junit), one file per format.
 #pragma once
 #include <cstdio>
 #include <memory>
@@ -67,6 +67,7 @@ std::unique_ptr<Report> make_jsonl_report(Output& out, size_t max_shown);
 std::unique_ptr<Report> make_github_report(Output& out, size_t max_shown);
 std::unique_ptr<Report> make_sarif_report(Output& out, size_t max_shown);
 std::unique_ptr<Report> make_gitlab_report(Output& out, size_t max_shown);
+std::unique_ptr<Report> make_junit_report(Output& out, size_t max_shown);
 
 // The one-line summary of the text report: "projconv: 1 error, 0 warnings, ... in 1 file (...)".
 std::string summary_line(const Summary& s);
