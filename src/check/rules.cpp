@@ -11,6 +11,7 @@
 #include <optional>
 #include <regex>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <pugixml.hpp>
@@ -1253,6 +1254,21 @@ void RuleSet::check(const Record& r, const std::string& file, Reporter& rep) con
 }
 
 size_t RuleSet::case_count() const { return impl_->cases; }
+
+std::vector<RuleSet::RuleDescription> RuleSet::describe() const {
+  std::vector<RuleDescription> out;
+  std::unordered_set<std::string> seen;
+  std::vector<std::pair<const Case*, const Context*>> todo;
+  for (const Context& ctx : impl_->contexts)
+    for (const Case& c : ctx.cases) todo.emplace_back(&c, &ctx);
+  for (size_t i = 0; i < todo.size(); ++i) {  // loop bodies are appended as they are met
+    auto [c, ctx] = todo[i];
+    for (const Case& b : c->body) todo.emplace_back(&b, ctx);
+    if (c->kind != Kind::Loop && seen.insert(c->code).second)
+      out.push_back({c->code, c->rule, ctx->xpath, c->message, c->severity});
+  }
+  return out;
+}
 size_t RuleSet::skipped_online() const { return impl_->skipped; }
 const std::string& RuleSet::name() const { return impl_->name; }
 

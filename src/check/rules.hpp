@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/diag.hpp"
 #include "core/record.hpp"
@@ -52,6 +53,12 @@ class RuleSet {
 
   // Cases that run (a loop counts the cases of its `do`); cases skipped as needing online data are not counted.
   size_t case_count() const;
+  // One entry per finding code the ruleset can emit (its first case's rule, severity and message).
+  struct RuleDescription {
+    std::string code, rule, context, message;
+    Severity severity;
+  };
+  std::vector<RuleDescription> describe() const;
   // Cases skipped because they need the online organisation-identifier list.
   size_t skipped_online() const;
   const std::string& name() const;

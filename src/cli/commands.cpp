@@ -15,6 +15,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"convert", "convert IATI activity data between XML, JSON and CSV (the default command)", run_convert},
       {"validate", "check files for well-formedness, structure, codelists and rules", run_validate},
+      {"rules", "list every finding code: layer, severity, meaning", run_rules},
+      {"explain", "explain a finding code: what it means and how to fix it", run_explain},
   };
   return table;
 }

@@ -19,5 +19,7 @@ int run_cli(int argc, char** argv);
 
 int run_convert(int argc, char** argv);
 int run_validate(int argc, char** argv);
+int run_rules(int argc, char** argv);
+int run_explain(int argc, char** argv);
 
 }  // namespace projconv
