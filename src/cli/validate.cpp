@@ -1,6 +1,8 @@
 // `projconv validate FILE...`: checks every file with the chosen layers and prints every finding, then a summary.
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -31,7 +33,8 @@ int run_validate(int argc, char** argv) {
       "Exit codes: 0 no errors (warnings allowed), 1 errors found or a file cannot be read as data,\n"
       "2 usage or environment error (unknown option, missing file). --fail-on warning also fails on\n"
       "warnings; --exit-zero reports without failing.");
-  app.add_option("FILE", files, "files to check (- for stdin)")->required();
+  app.add_option("FILE", files, "files or folders to check (folders: every .xml, .json, .csv inside; - for stdin)")
+      ->required();
   app.add_option("--from", from, "input format, when the extension does not tell (xml, json)");
   std::string names;
   for (const auto& f : report_formats()) names += (names.empty() ? "" : ", ") + std::string(f.name);
@@ -64,6 +67,30 @@ int run_validate(int argc, char** argv) {
                  from.c_str());
     return kExitUsage;
   }
+
+  // Folders are walked for .xml, .json and .csv files (in name order); a folder with _meta.csv is one package.
+  std::vector<std::string> inputs;
+  for (const std::string& path : files) {
+    std::error_code ec;
+    if (path == "-" || !std::filesystem::is_directory(path, ec) || std::filesystem::exists(path + "/_meta.csv", ec)) {
+      inputs.push_back(path);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (auto it = std::filesystem::recursive_directory_iterator(path, ec); !ec && it != std::filesystem::end(it);
+         it.increment(ec)) {
+      if (it->is_directory() && std::filesystem::exists(it->path() / "_meta.csv")) {
+        found.push_back(it->path().string());
+        it.disable_recursion_pending();
+        continue;
+      }
+      std::string ext = it->path().extension().string();
+      if (it->is_regular_file() && (ext == ".xml" || ext == ".json" || ext == ".csv")) found.push_back(it->path().string());
+    }
+    std::sort(found.begin(), found.end());
+    inputs.insert(inputs.end(), found.begin(), found.end());
+  }
+  files = std::move(inputs);
 
   std::unique_ptr<Output> out;
   if (report_file.empty()) out = std::make_unique<StdioOutput>(stderr, "<stderr>");
