@@ -37,7 +37,8 @@ void print_overview(std::FILE* to) {
       "\nExamples:\n"
       "  projconv activities.xml activities.json\n"
       "  projconv activities.json - --to xml | less\n"
-      "  projconv convert --help\n\n"
+      "  projconv validate data/ --format sarif -o projconv.sarif\n"
+      "  projconv help validate\n\n"
       "Exit codes: 0 success, 1 the data cannot be read (or has errors), 2 usage or environment error.\n");
 }
 
@@ -52,6 +53,17 @@ int run_cli(int argc, char** argv) {
     }
     {
       std::string_view first = argv[1];
+      if (first == "help" && argc >= 3) {  // `projconv help validate` is `projconv validate --help`
+        for (const auto& c : commands())
+          if (c.name == argv[2]) {
+            std::string prog = "projconv " + std::string(c.name);
+            char help[] = "--help";
+            char* args[] = {prog.data(), help, nullptr};
+            return c.run(2, args);
+          }
+        std::fprintf(stderr, "projconv: error: no command '%s'\nRun 'projconv --help' for the commands.\n", argv[2]);
+        return kExitUsage;
+      }
       if (first == "--help" || first == "-h" || first == "help") {
         print_overview(stdout);
         return kExitOk;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,25 @@
 
 namespace projconv {
 
+namespace {
+
+// Colour is for people at a terminal: never for machine formats or files, and NO_COLOR (no-color.org) wins.
+bool use_color(const std::string& mode, bool machine, std::FILE* to) {
+  if (machine || mode == "never") return false;
+  if (mode == "always") return true;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  const char* term = std::getenv("TERM");
+  return to && ::isatty(::fileno(to)) && !(term && std::string_view(term) == "dumb");
+}
+
+}  // namespace
+
 int run_validate(int argc, char** argv) {
   std::vector<std::string> files;
   CheckArgs check;
-  std::string from, format, report_file, fail_on = "error";
-  bool exit_zero = false;
+  std::string from, format, report_file, fail_on = "error", color = "auto";
+  bool exit_zero = false, quiet = false, verbose = false;
   CLI::App app{"Validate IATI activity files: well-formedness, structure, codelists and rules.", "projconv validate"};
   app.footer(
       "Every finding prints as file:line:col: severity: message [code], then a summary line.\n\n"
@@ -42,6 +57,9 @@ int run_validate(int argc, char** argv) {
   app.add_option("-o,--output-file", report_file, "write the report to FILE instead of stderr");
   app.add_option("--fail-on", fail_on, "exit 1 on findings of this severity or worse: error (default) or warning");
   app.add_flag("--exit-zero", exit_zero, "exit 0 even when there are findings (report only)");
+  app.add_flag("-q,--quiet", quiet, "show errors only (warnings and notes are still counted)");
+  app.add_flag("-v,--verbose", verbose, "also show each finding's path in the data");
+  app.add_option("--color", color, "colour the text report: auto (a terminal, unless NO_COLOR is set), always, never");
   add_check_options(app, check);
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
   if (format.empty()) format = std::getenv("GITHUB_ACTIONS") ? "github" : "text";
@@ -49,6 +67,10 @@ int run_validate(int argc, char** argv) {
   if (!rf) {
     std::fprintf(stderr, "projconv: error: unknown --format '%s' (choose from %s)\nRun 'projconv validate --help' for usage.\n",
                  format.c_str(), names.c_str());
+    return kExitUsage;
+  }
+  if (color != "auto" && color != "always" && color != "never") {
+    std::fprintf(stderr, "projconv: error: --color takes auto, always or never, not '%s'\n", color.c_str());
     return kExitUsage;
   }
   if (fail_on != "error" && fail_on != "warning") {
@@ -97,6 +119,9 @@ int run_validate(int argc, char** argv) {
   else out = std::make_unique<FileOutput>(report_file);
   std::unique_ptr<Report> report = rf->make(*out, max_shown);
   Report& rep = *report;
+  rep.set_quiet(quiet);
+  rep.set_verbose(verbose);
+  rep.set_color(use_color(color, rf->machine, report_file.empty() ? stderr : nullptr));
   bool env_error = false, data_error = false;
   size_t activities = 0, invalid = 0;
   for (const std::string& path : files) {

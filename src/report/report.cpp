@@ -36,6 +36,7 @@ void Report::report(Diagnostic d) {
     case Severity::Warning: ++warnings_; break;
     case Severity::Note: ++notes_; break;
   }
+  if (quiet_ && d.severity != Severity::Error) return;
   if (max_shown_ != 0 && shown_ >= max_shown_) {
     if (!truncated_) on_truncated();
     truncated_ = true;
@@ -66,7 +67,16 @@ class TextReport : public Report {
  public:
   using Report::Report;
   void emit(const Diagnostic& d) override {
-    std::string line = render_text(d) + "\n";
+    std::string line = render_text(d);
+    if (color_) {
+      // Colour only the severity word, so the line still reads (and greps) the same.
+      std::string_view sev = to_string(d.severity);
+      const char* code = d.severity == Severity::Error ? "\033[1;31m" : d.severity == Severity::Warning ? "\033[1;33m" : "\033[1;36m";
+      size_t at = line.find(": " + std::string(sev) + ": ");
+      if (at != std::string::npos) line.replace(at + 2, sev.size(), code + std::string(sev) + "\033[0m");
+    }
+    line += "\n";
+    if (verbose_ && !d.path.empty()) line += "  at " + d.path + "\n";
     for (const Related& r : d.related) {
       const std::string& f = r.loc.file ? loc_file(r.loc.file) : d.file;
       line += f.empty() ? std::string("<input>") : f;

@@ -28,6 +28,10 @@ class Report : public Reporter {
   size_t warnings() const { return warnings_; }
   size_t notes() const { return notes_; }
   bool truncated() const { return truncated_; }
+  // -q shows errors only (everything is still counted); -v adds each finding's path; colour is for terminals.
+  void set_quiet(bool q) { quiet_ = q; }
+  void set_verbose(bool v) { verbose_ = v; }
+  void set_color(bool c) { color_ = c; }
 
  protected:
   virtual void emit(const Diagnostic& d) = 0;
@@ -36,8 +40,10 @@ class Report : public Reporter {
   Summary totals(Summary s) const;
   Output& out_;
   size_t max_shown_;
+  bool verbose_ = false, color_ = false;
 
  private:
+  bool quiet_ = false;
   size_t shown_ = 0, errors_ = 0, warnings_ = 0, notes_ = 0;
   bool truncated_ = false;
 };
