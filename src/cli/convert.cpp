@@ -9,7 +9,7 @@
 #include "cli/options.hpp"
 #include "cli/parse.hpp"
 #include "formats/pipeline.hpp"
-#include "report/report.hpp"
+#include "cli/report_args.hpp"
 
 namespace projconv {
 
@@ -19,6 +19,7 @@ struct ConvertArgs {
   std::string in, out, from, to;
   bool strict = false, no_validate = false, csv_bom = false, csv_safe = false;
   CheckArgs check;
+  ReportArgs report;
 };
 
 std::string format_names() {
@@ -63,6 +64,7 @@ int run_convert(int argc, char** argv) {
   app.add_flag("--strict", a.strict, "write nothing when validation finds an error");
   app.add_flag("--no-validate", a.no_validate, "convert without validating");
   add_check_options(app, a.check);
+  add_report_options(app, a.report);
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
   ValidateOptions vopt;
   if (int rc = resolve_check_options(a.check, vopt); rc >= 0) return rc;
@@ -87,10 +89,11 @@ int run_convert(int argc, char** argv) {
       sin.st_dev == sout.st_dev && sin.st_ino == sout.st_ino)
     return usage_error("the output '" + a.out + "' is the input file; write to another file");
 
-  // Findings print as they come; a conversion ends without a summary line (its output is the result).
-  StdioOutput err(stderr, "<stderr>");
-  std::unique_ptr<Report> report = make_text_report(err, a.check.max_errors);
-  Report& rep = *report;
+  // Findings print as they come; a text report of a conversion ends without a summary line (its output is
+  // the result), machine formats end as for validate.
+  ReportSetup setup;
+  if (int rc = make_report(a.report, app, a.check.max_errors, setup); rc >= 0) return rc;
+  Report& rep = *setup.report;
   ConvertOptions opt;
   opt.from = from;
   opt.to = to;
@@ -110,6 +113,11 @@ int run_convert(int argc, char** argv) {
     out = (file_out = std::make_unique<FileOutput>(a.out)).get();
   }
   ConvertResult res = convert(*in, *out, rep, opt);
+  Summary sum;
+  sum.files = 1;
+  sum.activities = res.activities;
+  sum.invalid = res.invalid;
+  finish_report(setup, sum, false);
   if (res.read != ReadResult::Ok) return kExitFindings;
   if (a.strict && res.errors > 0) {
     std::fprintf(stderr, "projconv: %s not written: --strict and %zu error%s\n", a.out.c_str(), res.errors,
@@ -118,7 +126,7 @@ int run_convert(int argc, char** argv) {
   }
   if (dir_out) dir_out->commit();
   else file_out->commit();
-  return res.errors > 0 ? kExitFindings : kExitOk;
+  return findings_exit_code(a.report, rep, false);
 }
 
 }  // namespace projconv

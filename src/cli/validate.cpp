@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -14,29 +13,15 @@
 #include "cli/options.hpp"
 #include "cli/parse.hpp"
 #include "formats/pipeline.hpp"
-#include "report/report.hpp"
+#include "cli/report_args.hpp"
 
 namespace projconv {
-
-namespace {
-
-// Colour is for people at a terminal: never for machine formats or files, and NO_COLOR (no-color.org) wins.
-bool use_color(const std::string& mode, bool machine, std::FILE* to) {
-  if (machine || mode == "never") return false;
-  if (mode == "always") return true;
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color && *no_color) return false;
-  const char* term = std::getenv("TERM");
-  return to && ::isatty(::fileno(to)) && !(term && std::string_view(term) == "dumb");
-}
-
-}  // namespace
 
 int run_validate(int argc, char** argv) {
   std::vector<std::string> files;
   CheckArgs check;
-  std::string from, format, report_file, fail_on = "error", color = "auto";
-  bool exit_zero = false, quiet = false, verbose = false;
+  std::string from;
+  ReportArgs ra;
   CLI::App app{"Validate IATI activity files: well-formedness, structure, codelists and rules.", "projconv validate"};
   app.footer(
       "Every finding prints as file:line:col: severity: message [code], then a summary line.\n\n"
@@ -51,36 +36,9 @@ int run_validate(int argc, char** argv) {
   app.add_option("FILE", files, "files or folders to check (folders: every .xml, .json, .csv inside; - for stdin)")
       ->required();
   app.add_option("--from", from, "input format, when the extension does not tell (xml, json)");
-  std::string names;
-  for (const auto& f : report_formats()) names += (names.empty() ? "" : ", ") + std::string(f.name);
-  app.add_option("--format", format, "report format: " + names + " (text; github under GitHub Actions)");
-  app.add_option("-o,--output-file", report_file, "write the report to FILE instead of stderr");
-  app.add_option("--fail-on", fail_on, "exit 1 on findings of this severity or worse: error (default) or warning");
-  app.add_flag("--exit-zero", exit_zero, "exit 0 even when there are findings (report only)");
-  app.add_flag("-q,--quiet", quiet, "show errors only (warnings and notes are still counted)");
-  app.add_flag("-v,--verbose", verbose, "also show each finding's path in the data");
-  app.add_option("--color", color, "colour the text report: auto (a terminal, unless NO_COLOR is set), always, never");
+  add_report_options(app, ra);
   add_check_options(app, check);
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
-  if (format.empty()) format = std::getenv("GITHUB_ACTIONS") ? "github" : "text";
-  const ReportFormat* rf = report_format(format);
-  if (!rf) {
-    std::fprintf(stderr, "projconv: error: unknown --format '%s' (choose from %s)\nRun 'projconv validate --help' for usage.\n",
-                 format.c_str(), names.c_str());
-    return kExitUsage;
-  }
-  if (color != "auto" && color != "always" && color != "never") {
-    std::fprintf(stderr, "projconv: error: --color takes auto, always or never, not '%s'\n", color.c_str());
-    return kExitUsage;
-  }
-  if (fail_on != "error" && fail_on != "warning") {
-    std::fprintf(stderr, "projconv: error: --fail-on takes error or warning, not '%s'\nRun 'projconv validate --help' for usage.\n",
-                 fail_on.c_str());
-    return kExitUsage;
-  }
-  // Machine formats show every finding unless told otherwise: their consumers filter for themselves.
-  size_t max_shown = app.get_option("--max-errors")->count() ? check.max_errors : rf->machine ? 0 : check.max_errors;
-
   ValidateOptions vopt;
   if (int rc = resolve_check_options(check, vopt); rc >= 0) return rc;
   const FormatInfo* forced = nullptr;
@@ -114,14 +72,9 @@ int run_validate(int argc, char** argv) {
   }
   files = std::move(inputs);
 
-  std::unique_ptr<Output> out;
-  if (report_file.empty()) out = std::make_unique<StdioOutput>(stderr, "<stderr>");
-  else out = std::make_unique<FileOutput>(report_file);
-  std::unique_ptr<Report> report = rf->make(*out, max_shown);
-  Report& rep = *report;
-  rep.set_quiet(quiet);
-  rep.set_verbose(verbose);
-  rep.set_color(use_color(color, rf->machine, report_file.empty() ? stderr : nullptr));
+  ReportSetup setup;
+  if (int rc = make_report(ra, app, check.max_errors, setup); rc >= 0) return rc;
+  Report& rep = *setup.report;
   bool env_error = false, data_error = false;
   size_t activities = 0, invalid = 0;
   for (const std::string& path : files) {
@@ -159,12 +112,9 @@ int run_validate(int argc, char** argv) {
   sum.files = files.size();
   sum.activities = activities;
   sum.invalid = invalid;
-  rep.finish(sum);
-  if (auto* f = dynamic_cast<FileOutput*>(out.get())) f->commit();
+  finish_report(setup, sum);
   if (env_error) return kExitUsage;
-  if (exit_zero) return kExitOk;
-  bool fail = rep.errors() > 0 || data_error || (fail_on == "warning" && rep.warnings() > 0);
-  return fail ? kExitFindings : kExitOk;
+  return findings_exit_code(ra, rep, data_error);
 }
 
 }  // namespace projconv

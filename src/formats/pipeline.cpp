@@ -68,6 +68,7 @@ ConvertResult convert(Source& in, Output& out, Reporter& rep, const ConvertOptio
   res.errors = v.counts().errors;
   res.warnings = v.counts().warnings;
   res.activities = v.activities();
+  res.invalid = v.invalid_activities();
   return res;
 }
 

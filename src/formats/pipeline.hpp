@@ -22,7 +22,7 @@ struct ConvertOptions {
 struct ConvertResult {
   ReadResult read = ReadResult::Ok;  // DataError: the input cannot be read; the output must not be kept
   size_t errors = 0, warnings = 0;   // validation findings
-  size_t activities = 0;
+  size_t activities = 0, invalid = 0;  // activities checked, and those with errors
 };
 
 // Streams `in` through the reader of `from` (and the validator) into the writer of `to`. Throws IoError on
