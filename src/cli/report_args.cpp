@@ -61,6 +61,7 @@ int make_report(const ReportArgs& a, const CLI::App& app, size_t max_errors, Rep
   r.report->set_quiet(a.quiet);
   r.report->set_verbose(a.verbose);
   r.report->set_color(use_color(a.color, r.format->machine, a.file.empty() ? stderr : nullptr));
+  r.report->enable_progress();
   return -1;
 }
 

@@ -2,6 +2,10 @@
 #include "report/report.hpp"
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <unistd.h>
 #include <cstring>
 
 namespace projconv {
@@ -30,7 +34,39 @@ void StdioOutput::write(std::string_view data) {
     throw IoError(name_ + ": cannot write: " + std::strerror(errno));
 }
 
+namespace {
+double now_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+}  // namespace
+
+void Report::enable_progress() {
+  const char* ci = std::getenv("CI");
+  progress_ = ::isatty(2) && !(ci && *ci) && !quiet_;
+  started_ = now_seconds();
+}
+
+void Report::clear_progress() {
+  if (!progress_shown_) return;
+  std::fputs("\r\033[K", stderr);
+  progress_shown_ = false;
+}
+
+void Report::activity_checked(const std::string& file, const std::string& id, size_t index, Loc at) {
+  on_activity(file, id, index, at);
+  ++checked_;
+  if (!progress_ || (checked_ & 255) != 0) return;  // look at the clock now and then, not per activity
+  double t = now_seconds();
+  if (t - started_ < 2 || t - last_shown_ < 0.25) return;
+  last_shown_ = t;
+  std::fprintf(stderr, "\r\033[Kprojconv: %zu activities checked (%s)", checked_, file.c_str());
+  progress_shown_ = true;
+}
+
 void Report::report(Diagnostic d) {
+  clear_progress();
   switch (d.severity) {
     case Severity::Error: ++errors_; break;
     case Severity::Warning: ++warnings_; break;
@@ -47,6 +83,7 @@ void Report::report(Diagnostic d) {
 }
 
 Summary Report::totals(Summary s) const {
+  const_cast<Report*>(this)->clear_progress();
   s.errors = errors_;
   s.warnings = warnings_;
   s.notes = notes_;

@@ -22,6 +22,9 @@ class Report : public Reporter {
  public:
   Report(Output& out, size_t max_shown) : out_(out), max_shown_(max_shown) {}
   void report(Diagnostic d) final;
+  void activity_checked(const std::string& file, const std::string& id, size_t index, Loc at) final;
+  // Shows a running count on stderr after about 2 s of work, when stderr is a terminal and CI is not set.
+  void enable_progress();
   // Writes what comes after the findings (a summary line, closing brackets).
   virtual void finish(Summary s) = 0;
   size_t errors() const { return errors_; }
@@ -35,6 +38,7 @@ class Report : public Reporter {
 
  protected:
   virtual void emit(const Diagnostic& d) = 0;
+  virtual void on_activity(const std::string& /*file*/, const std::string& /*id*/, size_t /*index*/, Loc) {}
   // Called once, when the first finding past the cap arrives.
   virtual void on_truncated() {}
   Summary totals(Summary s) const;
@@ -44,6 +48,10 @@ class Report : public Reporter {
 
  private:
   bool quiet_ = false;
+  bool progress_ = false, progress_shown_ = false;
+  size_t checked_ = 0;
+  double started_ = 0, last_shown_ = 0;
+  void clear_progress();
   size_t shown_ = 0, errors_ = 0, warnings_ = 0, notes_ = 0;
   bool truncated_ = false;
 };

@@ -25,7 +25,7 @@ class JunitReport : public Report {
     if (d.severity == Severity::Error) (unreadable ? c.errors : c.failures).push_back({d.code, render_message(d), line});
   }
 
-  void activity_checked(const std::string& file, const std::string& id, size_t index, Loc at) override {
+  void on_activity(const std::string& file, const std::string& id, size_t index, Loc at) override {
     Case& c = suite(file).cases[index];
     c.name = id.empty() ? "activity #" + std::to_string(index) : id;
     c.line = at.line;
