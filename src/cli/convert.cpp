@@ -16,7 +16,7 @@ namespace projconv {
 namespace {
 
 struct ConvertArgs {
-  std::string in, out, from, to;
+  std::string in, out, from, to, stdin_name = "<stdin>";
   bool strict = false, no_validate = false, csv_bom = false, csv_safe = false;
   CheckArgs check;
   ReportArgs report;
@@ -65,6 +65,7 @@ int run_convert(int argc, char** argv) {
   app.add_flag("--no-validate", a.no_validate, "convert without validating");
   add_check_options(app, a.check);
   add_report_options(app, a.report);
+  app.add_option("--stdin-filename", a.stdin_name, "the name to report for data read from - (stdin)");
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
   ValidateOptions vopt;
   if (int rc = resolve_check_options(a.check, vopt); rc >= 0) return rc;
@@ -97,7 +98,7 @@ int run_convert(int argc, char** argv) {
   ConvertOptions opt;
   opt.from = from;
   opt.to = to;
-  opt.file = a.in == "-" ? std::string("<stdin>") : a.in;
+  opt.file = a.in == "-" ? a.stdin_name : a.in;
   opt.max_depth = a.check.max_depth;
   opt.path = a.in;
   opt.csv_bom = a.csv_bom;

@@ -20,7 +20,7 @@ namespace projconv {
 int run_validate(int argc, char** argv) {
   std::vector<std::string> files;
   CheckArgs check;
-  std::string from;
+  std::string from, stdin_name = "<stdin>";
   ReportArgs ra;
   CLI::App app{"Validate IATI activity files: well-formedness, structure, codelists and rules.", "projconv validate"};
   app.footer(
@@ -37,6 +37,7 @@ int run_validate(int argc, char** argv) {
       ->required();
   app.add_option("--from", from, "input format, when the extension does not tell (xml, json)");
   add_report_options(app, ra);
+  app.add_option("--stdin-filename", stdin_name, "the name to report for data read from - (stdin)");
   add_check_options(app, check);
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
   ValidateOptions vopt;
@@ -78,7 +79,7 @@ int run_validate(int argc, char** argv) {
   bool env_error = false, data_error = false;
   size_t activities = 0, invalid = 0;
   for (const std::string& path : files) {
-    std::string shown = path == "-" ? "<stdin>" : path;
+    std::string shown = path == "-" ? stdin_name : path;
     const FormatInfo* by_path = forced ? forced : path != "-" ? format_by_path(path) : nullptr;
     std::unique_ptr<Source> in;
     try {
