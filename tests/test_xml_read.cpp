@@ -169,3 +169,30 @@ TEST_CASE("xml reader: an activity larger than the read buffer", "[xml][limits]"
   REQUIRE(read(big, cap, rep) == ReadResult::Ok);
   CHECK(cap.ids == std::vector<std::string>{"B", "C"});
 }
+
+TEST_CASE("xml reader: what pugixml accepts but XML forbids is refused, with its position", "[xml][errors][hygiene]") {
+  auto one = [](const std::string& activity_body) {
+    Capture cap;
+    CollectingReporter rep;
+    std::string xml = "<iati-activities version='2.03'>\n<iati-activity>" + activity_body + "</iati-activity>\n</iati-activities>";
+    CHECK(read(xml, cap, rep) == ReadResult::DataError);
+    return rep.diags.size() == 1 ? rep.diags[0].code + "@" + std::to_string(rep.diags[0].loc.line) + ":" +
+                                       std::to_string(rep.diags[0].loc.col)
+                                 : std::string("?");
+  };
+  CHECK(one("<title>&undeclared;</title>") == "bad-reference@2:23");
+  CHECK(one("<title>a & b</title>") == "bad-reference@2:25");
+  CHECK(one("<title>&#xD800;</title>") == "bad-reference@2:23");
+  CHECK(one("<title>&#1114112;</title>") == "bad-reference@2:23");
+  CHECK(one("<title>\x01</title>") == "xml-control-char@2:23");
+  CHECK(one("<title>\xC3\x28</title>") == "invalid-utf8@2:23");
+  CHECK(one("<title>\xED\xA0\x80</title>") == "invalid-utf8@2:23");  // a UTF-8-encoded surrogate
+  CHECK(one("<sector code='1' code='2'/>") == "duplicate-attribute@2:39");
+  // Allowed: the predefined entities, valid character references, and '&' inside comments and CDATA.
+  Capture cap;
+  CollectingReporter rep;
+  CHECK(read("<iati-activities version='2.03'><iati-activity><title>&amp;&lt;&#233;&#x1F600;<!-- a & b -->"
+             "<![CDATA[x & y]]></title></iati-activity></iati-activities>",
+             cap, rep) == ReadResult::Ok);
+  CHECK(rep.diags.empty());
+}

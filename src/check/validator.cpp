@@ -23,6 +23,7 @@ std::string Layers::parse(const std::string& list) {
 }
 
 void CountingReporter::report(Diagnostic d) {
+  if (d.severity == Severity::Error && d.layer == "wellformed") ++unreadable;
   switch (d.severity) {
     case Severity::Error: ++errors; break;
     case Severity::Warning: ++warnings; break;
@@ -62,7 +63,8 @@ void Validator::record(Record& r) {
 }
 
 void Validator::end(const Header& trailer) {
-  if (opt_.layers.structure && header_) structure_.check_end(activities_, *header_, file_, rep_);
+  // A file whose activities could not be read has some, even if none became a record.
+  if (opt_.layers.structure && header_ && rep_.unreadable == 0) structure_.check_end(activities_, *header_, file_, rep_);
   if (next_) next_->end(trailer);
 }
 

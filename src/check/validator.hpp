@@ -33,6 +33,7 @@ class CountingReporter : public Reporter {
     next_.activity_checked(file, id, index, at);
   }
   size_t errors = 0, warnings = 0, notes = 0;
+  size_t unreadable = 0;  // wellformed-layer errors: parts of the input that never became records
 
  private:
   Reporter& next_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "formats/format.hpp"
+#include "formats/xml_hygiene.hpp"
 
 namespace projconv {
 
@@ -373,12 +374,16 @@ ReadResult XmlScanner::parse_error(const pugi::xml_parse_result& res, std::strin
 ReadResult XmlScanner::emit_activity(std::string_view text, Loc at) {
   Record& r = record_;
   ++r.index;  // a malformed activity still takes its place in the count
+  if (HygieneProblem p = check_xml_bytes(text); p.code)
+    return fail(make_diag(p.code).fact("detail", p.detail), advance_loc(at, text, p.offset));
   pugi::xml_parse_result res = r.doc.load_buffer(text.data(), text.size(), kParseFlags, pugi::encoding_utf8);
   if (!res) return parse_error(res, text, at);
   r.where.clear();
   pugi::xml_node act = r.doc.document_element();
   r.where.set_xml(text, at, act.name() - act.offset_debug());
   r.wrap(header_.root());
+  if (HygieneProblem p = check_duplicate_attributes(r.activity()); p.code)
+    return fail(make_diag(p.code).fact("detail", p.detail), r.where.locate(p.attr));
   ensure_begun();
   out_.record(r);
   return ReadResult::Ok;
