@@ -161,7 +161,6 @@ class WideWriter : public Sink {
     put_file_level(row, first_);
     first_.clear();
     write_strings(*csv_, row);
-    ++rows_;
   }
 
   void end(const Header& trailer) override {
@@ -200,7 +199,6 @@ class WideWriter : public Sink {
   std::vector<Cell> extra_;
   std::unique_ptr<CsvWriter> csv_;
   int pass_ = 0;
-  size_t rows_ = 0;
 };
 
 // The table package: activity.csv, one <path>.csv per repeatable element, _xml.csv for fragments, and

@@ -82,8 +82,8 @@ void Report::report(Diagnostic d) {
   emit(d);
 }
 
-Summary Report::totals(Summary s) const {
-  const_cast<Report*>(this)->clear_progress();
+Summary Report::totals(Summary s) {
+  clear_progress();
   s.errors = errors_;
   s.warnings = warnings_;
   s.notes = notes_;

@@ -41,7 +41,8 @@ class Report : public Reporter {
   virtual void on_activity(const std::string& /*file*/, const std::string& /*id*/, size_t /*index*/, Loc) {}
   // Called once, when the first finding past the cap arrives.
   virtual void on_truncated() {}
-  Summary totals(Summary s) const;
+  // The run's counts added to `s`; also clears a progress line, since what follows is the report's end.
+  Summary totals(Summary s);
   Output& out_;
   size_t max_shown_;
   bool verbose_ = false, color_ = false;
