@@ -96,7 +96,30 @@ TEST_CASE("JSON reader: errors carry the line and column of the JSON value", "[j
   SECTION("invalid UTF-8 in a string") {
     Converted x = convert_text("{\"iati-activities\": {\"@version\": \"\xC3\x28\"}}", "json", "xml");
     CHECK(x.result == ReadResult::DataError);
-    CHECK(x.diags.at(0).code == "json-syntax");
+    CHECK(codes_at(x.diags) == "invalid-utf8@1:35;");
+  }
+  SECTION("a number a double cannot hold is kept as its text") {
+    Converted x = convert_text("{\"iati-activities\": {\"iati-activity\": [\n  {\"v\": 1E400, \"w\": -" +
+                                   std::string(400, '9') + "}]}}",
+                               "json", "xml");
+    CHECK(x.result == ReadResult::Ok);
+    CHECK(x.text.find("<v>1E400</v>") != std::string::npos);
+    CHECK(x.text.find("<w>-" + std::string(400, '9') + "</w>") != std::string::npos);
+    // projconv writes such text as a JSON number, and must read its own output.
+    Converted j = convert_text(x.text, "xml", "json");
+    CHECK(j.text.find("1E400") != std::string::npos);
+    CHECK(convert_text(j.text, "json", "xml").text == x.text);
+  }
+  SECTION("a number across the edge of the read buffer, and the positions after it") {
+    std::string head = "{\"iati-activities\": {\"iati-activity\": [{\"v\": ";
+    for (size_t edge = 65530; edge < 65540; ++edge) {
+      std::string json = head + std::string(edge - head.size(), ' ') + "-123.5e+400, \"w\": true}]}}";
+      Converted x = convert_text(json, "json", "xml");
+      REQUIRE(x.diags.size() == 1);
+      CHECK(x.diags[0].loc.col == json.find("true") + 1);
+      json.replace(json.find(", \"w\": true"), 11, "");
+      CHECK(convert_text(json, "json", "xml").text.find("<v>-123.5e+400</v>") != std::string::npos);
+    }
   }
 }
 

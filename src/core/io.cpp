@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -159,6 +161,92 @@ void Source::rewind() {
   pushback_.clear();
   pushback_pos_ = 0;
   rewind_raw();
+}
+
+Utf16Source::Utf16Source(Source& inner, bool big_endian)
+    : Source(inner.name()), inner_(inner), big_endian_(big_endian) {}
+
+size_t Utf16Source::read_raw(char* buf, size_t n) {
+  while (out_pos_ == out_.size()) {
+    if (stopped_) return 0;
+    out_.clear();
+    out_pos_ = 0;
+    convert();
+  }
+  size_t k = std::min(n, out_.size() - out_pos_);
+  std::memcpy(buf, out_.data() + out_pos_, k);
+  out_pos_ += k;
+  return k;
+}
+
+void Utf16Source::rewind_raw() {
+  inner_.rewind();
+  in_pos_ = in_len_ = out_pos_ = 0;
+  out_.clear();
+  inner_done_ = stopped_ = false;
+  error_.clear();
+}
+
+// Converts what is buffered, reading more when less than a surrogate pair is left; sets stopped_ at the end.
+void Utf16Source::convert() {
+  if (in_len_ - in_pos_ < 4 && !inner_done_) {
+    std::memmove(in_.data(), in_.data() + in_pos_, in_len_ - in_pos_);
+    in_len_ -= in_pos_;
+    in_pos_ = 0;
+    size_t got = inner_.read(in_.data() + in_len_, in_.size() - in_len_);
+    if (got == 0) inner_done_ = true;
+    in_len_ += got;
+  }
+  auto unit = [&](size_t at) {
+    auto b0 = static_cast<unsigned char>(in_[at]), b1 = static_cast<unsigned char>(in_[at + 1]);
+    return big_endian_ ? static_cast<uint32_t>(b0 << 8 | b1) : static_cast<uint32_t>(b1 << 8 | b0);
+  };
+  auto hex = [](uint32_t u) {
+    char s[8];
+    std::snprintf(s, sizeof s, "%04X", static_cast<unsigned>(u));
+    return std::string(s);
+  };
+  while (in_len_ - in_pos_ >= 2) {
+    uint32_t cp = unit(in_pos_);
+    size_t len = 2;
+    if (cp >= 0xDC00 && cp <= 0xDFFF) {
+      error_ = "the UTF-16 data holds a lone low surrogate (" + hex(cp) + "), which is not a character";
+    } else if (cp >= 0xD800 && cp <= 0xDBFF) {
+      if (in_len_ - in_pos_ < 4) {
+        if (!inner_done_) return;  // its pair is in the next read
+        error_ = "the UTF-16 data ends with a lone high surrogate (" + hex(cp) + ")";
+      } else if (uint32_t lo = unit(in_pos_ + 2); lo < 0xDC00 || lo > 0xDFFF) {
+        error_ = "the UTF-16 data holds a lone high surrogate (" + hex(cp) + "), which is not a character";
+      } else {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        len = 4;
+      }
+    }
+    if (!error_.empty()) {
+      stopped_ = true;
+      return;
+    }
+    in_pos_ += len;
+    if (cp < 0x80) {
+      out_ += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out_ += static_cast<char>(0xC0 | cp >> 6);
+      out_ += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out_ += static_cast<char>(0xE0 | cp >> 12);
+      out_ += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+      out_ += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out_ += static_cast<char>(0xF0 | cp >> 18);
+      out_ += static_cast<char>(0x80 | (cp >> 12 & 0x3F));
+      out_ += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+      out_ += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  if (inner_done_) {
+    if (in_len_ - in_pos_ == 1) error_ = "the UTF-16 data ends with half a character (an odd number of bytes)";
+    stopped_ = true;
+  }
 }
 
 bool Source::stat(struct stat& st) const {

@@ -46,6 +46,32 @@ class Source {
   size_t pushback_pos_ = 0;
 };
 
+// UTF-16 (little- or big-endian) read as UTF-8, converted as it is read with bounded memory, so a reader of
+// UTF-8 sees the same characters, on the same lines and columns, as the original holds. The byte order
+// mark becomes the UTF-8 one. A lone surrogate or an odd last byte ends the input there, and error() says
+// what was wrong; the reader knows where, from what it was given.
+class Utf16Source : public Source {
+ public:
+  Utf16Source(Source& inner, bool big_endian);
+  const std::string& error() const { return error_; }
+
+ protected:
+  size_t read_raw(char* buf, size_t n) override;
+  void rewind_raw() override;
+
+ private:
+  void convert();
+  Source& inner_;
+  bool big_endian_;
+  std::vector<char> in_ = std::vector<char>(1 << 16);  // UTF-16 bytes read but not yet converted
+  size_t in_pos_ = 0, in_len_ = 0;
+  bool inner_done_ = false;
+  std::string out_;  // converted but not yet delivered
+  size_t out_pos_ = 0;
+  bool stopped_ = false;  // at the end of the input, or at the error
+  std::string error_;
+};
+
 class Output {
  public:
   virtual ~Output() = default;

@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "core/xml_name.hpp"
+
 namespace projconv {
 
 namespace {
@@ -13,6 +15,9 @@ std::string escape_attr(const std::string& v) {
     if (c == '&') out += "&amp;";
     else if (c == '<') out += "&lt;";
     else if (c == '"') out += "&quot;";
+    else if (c == '\n') out += "&#10;";  // literal whitespace in an attribute would read back as a space
+    else if (c == '\r') out += "&#13;";
+    else if (c == '\t') out += "&#9;";
     else out += c;
   }
   return out;
@@ -23,13 +28,22 @@ constexpr unsigned kFragmentFlags = pugi::parse_default | pugi::parse_fragment |
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> meta_cells(const Header& h) {
+std::vector<std::pair<std::string, std::string>> meta_cells(const Header& h, bool empty_is_absent) {
   std::vector<std::pair<std::string, std::string>> out;
   pugi::xml_node root = h.root();
   std::string prolog, before;
   for (pugi::xml_node n = h.doc.first_child(); n && n != root; n = n.next_sibling()) prolog += serialize_xml(n);
   if (root) {
-    for (pugi::xml_attribute a : root.attributes()) out.emplace_back(std::string("@") + a.name(), a.value());
+    bool has_empty = false;
+    for (pugi::xml_attribute a : root.attributes()) has_empty = has_empty || !*a.value();
+    if (has_empty && empty_is_absent) {
+      // An empty cell would read back as no attribute: the attributes travel as one element, in order.
+      std::string attrs = "<iati-activities";
+      for (pugi::xml_attribute a : root.attributes()) attrs += std::string(" ") + a.name() + "=\"" + escape_attr(a.value()) + "\"";
+      out.emplace_back("#attributes", attrs + "/>");
+    } else {
+      for (pugi::xml_attribute a : root.attributes()) out.emplace_back(std::string("@") + a.name(), a.value());
+    }
     for (pugi::xml_node n : root.children()) before += serialize_xml(n);
   }
   if (!prolog.empty()) out.emplace_back("#prolog", prolog);
@@ -49,14 +63,34 @@ std::string apply_meta(Header& h, const std::string& key, const std::string& val
   pugi::xml_node root = h.root();
   if (!root) root = h.doc.append_child("iati-activities");
   if (key.size() > 1 && key[0] == '@') {
+    if (!is_xml_name(key.substr(1))) return "\"" + key.substr(1) + "\" is not an XML attribute name";
     if (root.attribute(key.c_str() + 1)) return "the root attribute " + key + " is given twice";
     root.append_attribute(key.c_str() + 1).set_value(value.c_str());
+    return {};
+  }
+  if (key == "#attributes") {
+    pugi::xml_document tmp;
+    if (!tmp.load_buffer(value.data(), value.size(), kFragmentFlags, pugi::encoding_utf8) ||
+        std::strcmp(tmp.document_element().name(), "iati-activities") != 0)
+      return "#attributes must hold one <iati-activities/> element with the root's attributes";
+    for (pugi::xml_attribute a : tmp.document_element().attributes()) {
+      if (root.attribute(a.name())) return std::string("the root attribute @") + a.name() + " is given twice";
+      root.append_attribute(a.name()).set_value(a.value());
+    }
     return {};
   }
   if (key == "#prolog" || key == "#before" || key == "#after") {
     pugi::xml_document tmp;
     pugi::xml_parse_result r = tmp.load_buffer(value.data(), value.size(), kFragmentFlags, pugi::encoding_utf8);
     if (!r) return std::string("the XML is not well-formed: ") + r.description();
+    // What stands before the root can only be comments and processing instructions; activities come from rows.
+    for (pugi::xml_node n : tmp.children()) {
+      if (key == "#prolog" && n.type() != pugi::node_comment && n.type() != pugi::node_pi)
+        return "#prolog may hold only comments and processing instructions";
+      if (key != "#prolog" && (n.find_node([](pugi::xml_node d) { return std::strcmp(d.name(), "iati-activity") == 0; }) ||
+                               std::strcmp(n.name(), "iati-activity") == 0))
+        return key + " may not hold an iati-activity: each activity is a row";
+    }
     for (pugi::xml_node n : tmp.children()) {
       if (key == "#prolog") h.doc.insert_copy_before(n, root);
       else root.append_copy(n);

@@ -13,8 +13,10 @@ inline constexpr const char* kFragmentsHeading = "#xml";
 inline constexpr const char* kRootPrefix = "/iati-activities/";  // wide headings of file-level values
 
 // File-level values: the root's attributes (`@version`, `@xmlns:usg`), comments before the root
-// (`#prolog`) and the root's other content before the first activity (`#before`), as XML.
-std::vector<std::pair<std::string, std::string>> meta_cells(const Header& h);
+// (`#prolog`) and the root's other content before the first activity (`#before`), as XML. Where an empty
+// cell means "absent" (the wide layout) and a root attribute is empty, the attributes go in one
+// `#attributes` cell instead: `<iati-activities version=""/>`.
+std::vector<std::pair<std::string, std::string>> meta_cells(const Header& h, bool empty_is_absent);
 // Root content after the first activity (`#after`).
 std::vector<std::pair<std::string, std::string>> trailer_cells(const Header& t);
 // Puts one file-level value back into a header (or trailer) under construction; empty string or why not.

@@ -3,11 +3,15 @@
 
 #include <cstring>
 
+#include "core/xml_name.hpp"
+
 namespace projconv {
 
 namespace {
 
 constexpr const char* kLang = "xml:lang";
+// A cell for ordinal n creates the n-1 siblings before it when they are missing: bound what a heading can ask.
+constexpr size_t kMaxOrdinalDigits = 6;
 
 bool is_narrative(const char* name) { return std::strcmp(name, "narrative") == 0; }
 
@@ -147,10 +151,12 @@ std::string parse_path(std::string_view heading, CellPath& out) {
       if (!last) return "an attribute must end the heading";
       out.attr = std::string(seg.substr(1));
       if (out.attr.empty()) return "an attribute needs a name";
+      if (!is_xml_name(out.attr)) return "'" + out.attr + "' is not an XML attribute name";
       return {};
     }
     if (all_digits(seg)) {  // flatten-tool/CoVE alias: a 0-based index after the element
       if (out.steps.empty()) return "an index with no element before it";
+      if (seg.size() > kMaxOrdinalDigits) return "the index " + std::string(seg) + " is too large";
       Step& prev = out.steps.back();
       prev.ordinal = static_cast<uint32_t>(std::stoul(std::string(seg))) + 1;
       if (prev.narrative) prev.lang = "*";  // by position among all narratives, language set by a cell
@@ -159,6 +165,7 @@ std::string parse_path(std::string_view heading, CellPath& out) {
       Step s;
       s.name = std::string(seg.substr(0, b));
       if (s.name.empty()) return "a step needs an element name";
+      if (!is_xml_name(s.name)) return "'" + s.name + "' is not an XML element name";
       s.narrative = s.name == "narrative";
       while (b != std::string_view::npos && b < seg.size()) {
         if (seg[b] != '[') return "unexpected text after ']'";
@@ -166,6 +173,7 @@ std::string parse_path(std::string_view heading, CellPath& out) {
         if (e == std::string_view::npos) return "an unclosed '['";
         std::string_view in = seg.substr(b + 1, e - b - 1);
         if (all_digits(in)) {
+          if (in.size() > kMaxOrdinalDigits) return "the ordinal " + std::string(in) + " is too large";
           s.ordinal = static_cast<uint32_t>(std::stoul(std::string(in)));
           if (s.ordinal == 0) return "ordinals count from 1";
         } else if (s.narrative && !in.empty()) {

@@ -35,7 +35,7 @@ bool looks_like_formula(const std::string& v) {
 
 class CsvRecordReader {
  public:
-  CsvRecordReader(Reporter& rep, const ReadOptions& opt) : rep_(rep), opt_(opt) {}
+  explicit CsvRecordReader(Reporter& rep) : rep_(rep) {}
 
   Diagnostic diag(std::string_view code, const std::string& file, const CsvRow& row, uint32_t column,
                   const std::string& heading) const {
@@ -178,7 +178,6 @@ class CsvRecordReader {
   }
 
   Reporter& rep_;
-  const ReadOptions& opt_;
   std::vector<std::string> heading_text_;
   std::vector<NarrativeOrder> orders_;
   uint32_t file_id_ = 0;
@@ -199,7 +198,7 @@ void new_record(Record& r, const Header& h) {
 
 ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt) {
   CsvReader csv(in, opt.file, rep);
-  CsvRecordReader rr(rep, opt);
+  CsvRecordReader rr(rep);
   CsvRow row;
   if (!csv.next(row)) {
     if (csv.failed()) return ReadResult::DataError;
@@ -287,7 +286,7 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
     rep.report(std::move(d));
     return ReadResult::DataError;
   };
-  CsvRecordReader rr(rep, opt);
+  CsvRecordReader rr(rep);
   rr.package_ = true;
   // _meta.csv: the file-level values.
   Header header, trailer;

@@ -130,14 +130,16 @@ class WideWriter : public Sink {
 
   void begin(const Header& h) override {
     if (planning()) {
-      for (const auto& [k, v] : meta_cells(h)) meta_.add(kRootPrefix + k, {});
+      for (const auto& [k, v] : meta_cells(h, true)) meta_.add(kRootPrefix + k, {});
       return;
     }
-    first_ = meta_cells(h);
+    first_ = meta_cells(h, true);
     csv_ = std::make_unique<CsvWriter>(out_, opt_.csv_bom);
     std::vector<std::string> head;
     for (const Column& c : cols_.columns()) head.push_back(c.heading);
     for (const Column& c : meta_.columns()) head.push_back(c.heading);
+    // A file with no activity and no root attribute still needs a heading row to be a CSV file at all.
+    if (head.empty()) head.push_back("iati-identifier");
     write_strings(*csv_, head);
   }
 
@@ -215,7 +217,7 @@ class PackageWriter : public Sink {
     meta_ = std::make_unique<CsvWriter>(dir_.file("_meta.csv"), opt_.csv_bom);
     write_strings(*meta_, {"key", "value"});
     write_strings(*meta_, {"projconv-csv", "1"});
-    for (const auto& [k, v] : meta_cells(h)) write_strings(*meta_, {k, v});
+    for (const auto& [k, v] : meta_cells(h, false)) write_strings(*meta_, {k, v});
     for (auto& [name, t] : tables_) {
       t.csv = std::make_unique<CsvWriter>(dir_.file(name + ".csv"), opt_.csv_bom);
       std::vector<std::string> head = t.keys;

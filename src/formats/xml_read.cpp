@@ -3,6 +3,9 @@
 // A light scanner walks the root's content in a refillable buffer; each activity span is parsed on its own
 // by pugixml, so memory is bounded by the largest activity. Everything else under the root (comments,
 // foreign elements such as ir:registry-record) goes to the header, or to the trailer once activities began.
+// Every span also goes through our lexical and namespace checks (xml_hygiene), for what pugixml lets pass.
+// A file whose root is not ours is still read to its end the same way, keeping nothing, so that a file that
+// is not IATI is also told whether it is well-formed XML.
 #include <cstring>
 #include <vector>
 
@@ -117,8 +120,9 @@ std::string_view element_name(std::string_view s, size_t i) {
 
 class XmlScanner {
  public:
-  XmlScanner(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt)
-      : in_(in), out_(out), rep_(rep), opt_(opt) {}
+  // `utf16`: the input is UTF-16, converted by this source (which is `in`).
+  XmlScanner(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt, const Utf16Source* utf16)
+      : in_(in), out_(out), rep_(rep), opt_(opt), utf16_(utf16) {}
 
   ReadResult run();
 
@@ -135,9 +139,14 @@ class XmlScanner {
   ReadResult on_prolog(std::string_view d, bool& need);
   ReadResult on_content(std::string_view d, bool& need);
   ReadResult on_epilog(std::string_view d, bool& need);
+  ReadResult declaration(std::string_view item);
   ReadResult start_root(std::string_view tag);
   ReadResult add_misc(std::string_view text, Loc at, pugi::xml_node into);
   ReadResult emit_activity(std::string_view text, Loc at);
+  ReadResult parse_checked(pugi::xml_document& doc, std::string_view text, Loc at, unsigned flags);
+  ReadResult check_markup(std::string_view text, Loc at);
+  ReadResult stray_text(std::string_view d, Loc at, const char* what);
+  ReadResult tree_problem(const HygieneProblem& p, const SourceMap& where);
   ReadResult parse_error(const pugi::xml_parse_result& res, std::string_view text, Loc at);
   void ensure_begun();
 
@@ -145,8 +154,9 @@ class XmlScanner {
   Sink& out_;
   Reporter& rep_;
   const ReadOptions& opt_;
+  const Utf16Source* utf16_;
 
-  std::vector<char> buf_ = std::vector<char>(1 << 22);
+  std::vector<char> buf_ = std::vector<char>(1 << 16);  // grows to hold the largest activity
   size_t pos_ = 0, len_ = 0;
   bool eof_ = false;
   bool at_file_start_ = true;
@@ -160,6 +170,11 @@ class XmlScanner {
   Loc root_loc_;
   bool begun_ = false;
   bool damaged_ = false;  // an activity could not be parsed, and reading went on past it
+  bool check_only_ = false;  // the root is not one we read: the rest is only checked, and nothing is kept
+  bool decl_allowed_ = true;  // nothing has been read yet, so an XML declaration may come
+  bool doctype_seen_ = false;
+  XmlRules rules_;
+  NsScope root_scope_;  // the root element's namespace declarations, in scope for every span
   Record record_;
 };
 
@@ -212,9 +227,6 @@ ReadResult XmlScanner::run() {
         continue;
       }
       at_file_start_ = false;
-      if (d.substr(0, 2) == "\xFF\xFE" || d.substr(0, 2) == "\xFE\xFF" ||
-          (d.size() >= 2 && d[0] == '<' && d[1] == 0) || (d.size() >= 2 && d[0] == 0 && d[1] == '<'))
-        return fail(make_diag("xml-encoding").fact("encoding", "UTF-16"), {1, 1});
       if (d.substr(0, 3) == "\xEF\xBB\xBF") {
         pos_ += 3;  // the BOM is not a character of line 1
         continue;
@@ -230,25 +242,32 @@ ReadResult XmlScanner::run() {
     if (r != ReadResult::Ok) return r;
     if (!need) continue;
     if (fill()) continue;
-    // End of input.
+    // End of input, or of what could be converted from UTF-16: the problem is where the text stops.
     std::string_view rest = data();
+    if (utf16_ && !utf16_->error().empty())
+      return fail(make_diag("invalid-utf16").fact("detail", utf16_->error()), loc_in_data(rest.size()));
     size_t nb = 0;
     while (nb < rest.size() && is_space(rest[nb])) ++nb;
     if (state_ == State::Epilog && nb == rest.size()) {
+      if (check_only_) return ReadResult::DataError;  // not-iati or not-activity-file was reported
       ensure_begun();
       out_.end(trailer_);
       return damaged_ ? ReadResult::DataError : ReadResult::Ok;
     }
     if (state_ == State::Prolog && nb == rest.size())
       return syntax("the file has no root element", loc_in_data(nb));
-    if (state_ == State::Content && nb == rest.size())
+    // What is left could not be read as a whole: text, or an element, tag or comment that the file ends inside.
+    bool markup = nb < rest.size() && rest[nb] == '<';
+    bool element = markup && !starts(rest, nb, "<!") && !starts(rest, nb, "<?") && !starts(rest, nb, "</");
+    if (state_ == State::Content && !markup)
       return fail(make_diag("xml-unclosed").fact("element", root_name_), root_loc_);
-    if (state_ == State::Content && rest[nb] == '<' && !starts(rest, nb, "<!") && !starts(rest, nb, "<?") &&
-        !starts(rest, nb, "</"))
+    if (state_ == State::Content && element)
       return fail(make_diag("xml-unclosed").fact("element", std::string(element_name(rest, nb))),
                   loc_in_data(nb));
-    if (state_ == State::Epilog) return syntax("text after the root element", loc_in_data(nb));
-    return syntax("unexpected end of file", loc_in_data(rest.size()));
+    if (!markup)
+      return stray_text(rest.substr(nb), loc_in_data(nb),
+                        state_ == State::Prolog ? "text before the root element" : "text after the root element");
+    return syntax("the markup that starts here is not closed before the end of the file", loc_in_data(nb));
   }
 }
 
@@ -257,13 +276,14 @@ ReadResult XmlScanner::on_prolog(std::string_view d, bool& need) {
   while (i < d.size() && is_space(d[i])) ++i;
   if (i > 0) {
     consume(i);
+    decl_allowed_ = false;
     return ReadResult::Ok;
   }
   if (d.size() < 2) {
     need = true;
     return ReadResult::Ok;
   }
-  if (d[0] != '<') return syntax("text before the root element", loc_);
+  if (d[0] != '<') return stray_text(d, loc_, "text before the root element");
   if (d[1] == '?' || d[1] == '!') {
     size_t k = special_end(d, 0);
     if (k == kNeedMore) {
@@ -271,22 +291,24 @@ ReadResult XmlScanner::on_prolog(std::string_view d, bool& need) {
       return ReadResult::Ok;
     }
     std::string_view item = d.substr(0, k);
-    if (starts(item, 0, "<?xml") && item.size() > 5 && is_space(item[5])) {
-      pugi::xml_document decl;
-      std::string text(item);
-      decl.load_buffer(text.data(), text.size(), pugi::parse_declaration, pugi::encoding_utf8);
-      std::string enc = decl.first_child().attribute("encoding").value();
-      for (auto& c : enc) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (!enc.empty() && enc != "utf-8" && enc != "utf8" && enc != "us-ascii" && enc != "ascii")
-        return fail(make_diag("xml-encoding").fact("encoding", decl.first_child().attribute("encoding").value()),
-                    loc_);
+    ReadResult r = ReadResult::Ok;
+    if (decl_allowed_ && starts(item, 0, "<?xml") && item.size() > 5 && is_space(item[5])) {
+      r = declaration(item);
     } else if (starts(item, 0, "<!DOCTYPE")) {
       if (item.find('[') != std::string_view::npos) return fail(make_diag("doctype-not-allowed"), loc_);
+      if (doctype_seen_) return syntax("a second DOCTYPE", loc_);
+      doctype_seen_ = true;
+      if (HygieneProblem p = check_doctype(item); p.code)
+        return fail(make_diag(p.code).fact("detail", p.detail), advance_loc(loc_, item, p.offset));
     } else if (starts(item, 0, "<!--")) {
-      if (ReadResult r = add_misc(item, loc_, header_.doc); r != ReadResult::Ok) return r;
-    } else if (!starts(item, 0, "<?")) {
+      r = add_misc(item, loc_, header_.doc);
+    } else if (starts(item, 0, "<?")) {
+      r = check_markup(item, loc_);  // a processing instruction before the root is not kept
+    } else {
       return syntax("unexpected markup before the root element", loc_);
     }
+    if (r != ReadResult::Ok) return r;
+    decl_allowed_ = false;
     consume(k);
     return ReadResult::Ok;
   }
@@ -295,6 +317,7 @@ ReadResult XmlScanner::on_prolog(std::string_view d, bool& need) {
     need = true;
     return ReadResult::Ok;
   }
+  decl_allowed_ = false;
   if (ReadResult r = start_root(d.substr(0, k)); r != ReadResult::Ok) return r;
   bool empty_root = d[k - 2] == '/';
   consume(k);
@@ -302,7 +325,29 @@ ReadResult XmlScanner::on_prolog(std::string_view d, bool& need) {
   return ReadResult::Ok;
 }
 
+// The XML declaration, which may only open the file: its version sets the rules, and its encoding must be
+// the one the bytes are in (UTF-8, or UTF-16 converted as it is read).
+ReadResult XmlScanner::declaration(std::string_view item) {
+  XmlDeclaration decl;
+  if (HygieneProblem p = parse_xml_declaration(item, decl); p.code)
+    return fail(make_diag(p.code).fact("detail", p.detail), advance_loc(loc_, item, p.offset));
+  rules_.xml11 = decl.version == "1.1";
+  if (decl.encoding.empty()) return ReadResult::Ok;
+  std::string enc = decl.encoding;
+  for (auto& c : enc) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool utf16_name = enc == "utf-16" || enc == "utf-16le" || enc == "utf-16be";
+  bool utf8_name = enc == "utf-8" || enc == "utf8" || enc == "us-ascii" || enc == "ascii";
+  if (utf16_ ? !utf16_name : utf16_name)
+    return fail(make_diag("xml-encoding-mismatch")
+                    .fact("actual", utf16_ ? "UTF-16" : "UTF-8")
+                    .fact("declared", decl.encoding),
+                loc_);
+  if (!utf16_ && !utf8_name) return fail(make_diag("xml-encoding").fact("encoding", decl.encoding), loc_);
+  return ReadResult::Ok;
+}
+
 ReadResult XmlScanner::start_root(std::string_view tag) {
+  if (ReadResult r = check_markup(tag, loc_); r != ReadResult::Ok) return r;
   // Parse the start tag alone, closed, to get its attributes with escapes resolved.
   std::string text(tag);
   if (text.size() >= 2 && text[text.size() - 2] != '/') text.insert(text.size() - 1, "/");
@@ -310,32 +355,91 @@ ReadResult XmlScanner::start_root(std::string_view tag) {
   pugi::xml_parse_result res = tmp.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!res) return syntax(std::string("bad root element start tag: ") + res.description(), loc_);
   pugi::xml_node root = tmp.document_element();
+  const char* base = root.name() - root.offset_debug();
+  SourceMap where;
+  where.set_xml(text, loc_, base);
+  if (HygieneProblem p = check_element(root, root_scope_, rules_); p.code) return tree_problem(p, where);
   root_name_ = root.name();
   root_loc_ = loc_;
-  if (root_name_ == "iati-organisations") {
-    if (!opt_.organisations) return fail(make_diag("not-activity-file"), loc_);
+  if (root_name_ == "iati-organisations" && opt_.organisations) {
     record_name_ = "iati-organisation";
   } else if (root_name_ != "iati-activities") {
-    return fail(make_diag("not-iati").fact("root", root_name_), loc_);
+    // Not a file we read, which is reported now; the rest of it is still checked (and nothing is kept), so
+    // that a file that is not well-formed says so too.
+    Diagnostic d = root_name_ == "iati-organisations" ? make_diag("not-activity-file")
+                                                      : make_diag("not-iati").fact("root", root_name_);
+    fail(std::move(d), loc_);
+    check_only_ = true;
+    record_name_.clear();
+    return ReadResult::Ok;
   }
   pugi::xml_node copy = header_.doc.append_copy(root);
   header_.where.set(copy.internal_object(), loc_);
-  // The attributes' positions, from their values' offsets in the start tag (parsed alone, above).
-  const char* base = root.name() - root.offset_debug();
+  // The attributes' positions, from their values' offsets in the start tag (parsed alone, above). Each one
+  // counts on from the one before, so a root with thousands of attributes is not counted from its start each time.
   pugi::xml_attribute src = root.first_attribute();
-  for (pugi::xml_attribute a = copy.first_attribute(); a && src; a = a.next_attribute(), src = src.next_attribute())
-    header_.where.set(a.internal_object(), advance_loc(loc_, tag, static_cast<size_t>(src.value() - base)));
+  Loc at = loc_;
+  size_t done = 0;
+  for (pugi::xml_attribute a = copy.first_attribute(); a && src; a = a.next_attribute(), src = src.next_attribute()) {
+    size_t off = static_cast<size_t>(src.value() - base);
+    if (off < done || off > tag.size()) {
+      at = loc_;
+      done = 0;
+    }
+    at = advance_loc(at, tag.substr(done), off - done);
+    done = off;
+    header_.where.set(a.internal_object(), at);
+  }
   trailer_.doc.append_child(root.name());
   return ReadResult::Ok;
 }
 
 ReadResult XmlScanner::add_misc(std::string_view text, Loc at, pugi::xml_node into) {
   pugi::xml_document tmp;
-  pugi::xml_parse_result res =
-      tmp.load_buffer(text.data(), text.size(), kParseFlags | pugi::parse_fragment, pugi::encoding_utf8);
-  if (!res) return syntax(res.description(), advance_loc(at, text, static_cast<size_t>(res.offset)));
+  if (ReadResult r = parse_checked(tmp, text, at, kParseFlags | pugi::parse_fragment); r != ReadResult::Ok) return r;
+  for (pugi::xml_node n : tmp.children()) {
+    if (n.type() != pugi::node_element) continue;
+    SourceMap where;
+    where.set_xml(text, at, n.name() - n.offset_debug());
+    if (HygieneProblem p = check_tree(n, root_scope_, rules_); p.code) return tree_problem(p, where);
+    break;  // a span holds one element
+  }
+  if (check_only_) return ReadResult::Ok;
   for (pugi::xml_node n : tmp.children()) into.append_copy(n);
   return ReadResult::Ok;
+}
+
+// Parses a span with pugixml and our lexical checks, and reports the problem that comes first: the lexer
+// looks only at the part pugixml could read, since what follows a syntax error means nothing.
+ReadResult XmlScanner::parse_checked(pugi::xml_document& doc, std::string_view text, Loc at, unsigned flags) {
+  pugi::xml_parse_result res = doc.load_buffer(text.data(), text.size(), flags, pugi::encoding_utf8);
+  size_t lexed = text.size();
+  if (!res) {
+    // Up to and including the character pugixml stopped at: it stops at a NUL, which the lexer names.
+    lexed = std::min(static_cast<size_t>(res.offset) + 1, text.size());
+    while (lexed < text.size() && (static_cast<unsigned char>(text[lexed]) & 0xC0) == 0x80) ++lexed;
+  }
+  if (ReadResult r = check_markup(text.substr(0, lexed), at); r != ReadResult::Ok) return r;
+  if (!res) return parse_error(res, text, at);
+  return ReadResult::Ok;
+}
+
+// Text outside the root element: a character XML forbids anywhere is the better thing to report.
+ReadResult XmlScanner::stray_text(std::string_view d, Loc at, const char* what) {
+  auto lead = static_cast<unsigned char>(d[0]);
+  size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+  if (ReadResult r = check_markup(d.substr(0, len), at); r != ReadResult::Ok) return r;
+  return syntax(what, at);
+}
+
+ReadResult XmlScanner::check_markup(std::string_view text, Loc at) {
+  if (HygieneProblem p = check_xml_markup(text, rules_); p.code)
+    return fail(make_diag(p.code).fact("detail", p.detail), advance_loc(at, text, p.offset));
+  return ReadResult::Ok;
+}
+
+ReadResult XmlScanner::tree_problem(const HygieneProblem& p, const SourceMap& where) {
+  return fail(make_diag(p.code).fact("detail", p.detail), p.attr ? where.locate(p.attr) : where.locate(p.node));
 }
 
 // The name of the innermost element still open at text[off], by the same tag scan as element_span.
@@ -374,16 +478,12 @@ ReadResult XmlScanner::parse_error(const pugi::xml_parse_result& res, std::strin
 ReadResult XmlScanner::emit_activity(std::string_view text, Loc at) {
   Record& r = record_;
   ++r.index;  // a malformed activity still takes its place in the count
-  if (HygieneProblem p = check_xml_bytes(text); p.code)
-    return fail(make_diag(p.code).fact("detail", p.detail), advance_loc(at, text, p.offset));
-  pugi::xml_parse_result res = r.doc.load_buffer(text.data(), text.size(), kParseFlags, pugi::encoding_utf8);
-  if (!res) return parse_error(res, text, at);
+  if (ReadResult res = parse_checked(r.doc, text, at, kParseFlags); res != ReadResult::Ok) return res;
   r.where.clear();
   pugi::xml_node act = r.doc.document_element();
   r.where.set_xml(text, at, act.name() - act.offset_debug());
   r.wrap(header_.root());
-  if (HygieneProblem p = check_duplicate_attributes(r.activity()); p.code)
-    return fail(make_diag(p.code).fact("detail", p.detail), r.where.locate(p.attr));
+  if (HygieneProblem p = check_tree(r.activity(), root_scope_, rules_); p.code) return tree_problem(p, r.where);
   ensure_begun();
   out_.record(r);
   return ReadResult::Ok;
@@ -409,11 +509,13 @@ ReadResult XmlScanner::on_content(std::string_view d, bool& need) {
       return ReadResult::Ok;
     }
     std::string text(d.substr(0, k));
+    if (ReadResult r = check_markup(text, loc_); r != ReadResult::Ok) return r;
     std::string wrapped = "<x>" + text + "</x>";
     pugi::xml_document tmp;
     pugi::xml_parse_result res = tmp.load_buffer(wrapped.data(), wrapped.size(), kParseFlags, pugi::encoding_utf8);
     if (!res) return syntax(res.description(), loc_);
-    for (pugi::xml_node n : tmp.first_child().children()) misc_target.append_copy(n);
+    if (!check_only_)
+      for (pugi::xml_node n : tmp.first_child().children()) misc_target.append_copy(n);
     consume(k);
     return ReadResult::Ok;
   }
@@ -435,6 +537,7 @@ ReadResult XmlScanner::on_content(std::string_view d, bool& need) {
       need = true;
       return ReadResult::Ok;
     }
+    if (ReadResult r = check_markup(d.substr(0, k), loc_); r != ReadResult::Ok) return r;
     std::string_view name = element_name(d, 1);
     if (name != root_name_)
       return syntax("end tag </" + std::string(name) + "> does not match <" + root_name_ + ">", loc_);
@@ -442,6 +545,9 @@ ReadResult XmlScanner::on_content(std::string_view d, bool& need) {
     state_ = State::Epilog;
     return ReadResult::Ok;
   }
+  // A start tag that is not one is told now, rather than as an element never closed at the end of the file.
+  if (size_t t = tag_end(d, 0); t != kNeedMore)
+    if (ReadResult r = check_markup(d.substr(0, t), loc_); r != ReadResult::Ok) return r;
   // Depth counts from the root element, which is depth 1.
   Span span = element_span(d, 0, opt_.max_depth - 1);
   if (span.end == kNeedMore) {
@@ -454,7 +560,7 @@ ReadResult XmlScanner::on_content(std::string_view d, bool& need) {
   ReadResult r = element_name(d, 0) == record_name_ ? emit_activity(text, loc_) : add_misc(text, loc_, misc_target);
   if (r != ReadResult::Ok) {
     // The span's extent is known from the tag scan, so the next activity can still be read safely.
-    if (!opt_.keep_going) return r;
+    if (!opt_.keep_going || check_only_) return r;
     damaged_ = true;
   }
   consume(span.end);
@@ -483,14 +589,30 @@ ReadResult XmlScanner::on_epilog(std::string_view d, bool& need) {
     return ReadResult::Ok;
   }
   if (d[0] == '<') return syntax("a second root element after </" + root_name_ + ">", loc_);
-  return syntax("text after the root element", loc_);
+  return stray_text(d, loc_, "text after the root element");
 }
 
 }  // namespace
 
 ReadResult read_xml(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt) {
-  XmlScanner s(in, out, rep, opt);
-  return s.run();
+  // The encoding, from the byte order mark or from how the first '<' is written (XML 1.0, appendix F).
+  std::string_view h = in.peek(4);
+  auto is = [&](std::string_view bytes) { return h.substr(0, bytes.size()) == bytes; };
+  using namespace std::string_view_literals;
+  if (is("\0\0\xFE\xFF"sv) || is("\xFF\xFE\0\0"sv) || is("\0\0\0<"sv) || is("<\0\0\0"sv)) {
+    Diagnostic d = make_diag("xml-encoding").fact("encoding", "UTF-32");
+    d.file = opt.file;
+    d.loc = {1, 1};
+    rep.report(std::move(d));
+    return ReadResult::DataError;
+  }
+  bool le = is("\xFF\xFE"sv) || (h.size() == 4 && h[0] == '<' && h[1] == 0 && h[2] != 0 && h[3] == 0);
+  bool be = is("\xFE\xFF"sv) || (h.size() == 4 && h[0] == 0 && h[1] == '<' && h[2] == 0 && h[3] != 0);
+  if (le || be) {
+    Utf16Source utf8(in, be);
+    return XmlScanner(utf8, out, rep, opt, &utf8).run();
+  }
+  return XmlScanner(in, out, rep, opt, nullptr).run();
 }
 
 }  // namespace projconv
