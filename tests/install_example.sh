@@ -8,7 +8,9 @@ trap 'rm -rf "$work"' EXIT
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 [ -x "$work/prefix/bin/projconv" ] || { echo "FAIL: no installed binary"; exit 1; }
 "$work/prefix/bin/projconv" --version
-cmake -S "$repo/examples" -B "$work/ex" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+# The example is built with the compiler the library was built with (a sanitizer build needs clang's runtime).
+cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
+cmake -S "$repo/examples" -B "$work/ex" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" ${cxx:+-DCMAKE_CXX_COMPILER="$cxx"} >/dev/null
 cmake --build "$work/ex" >/dev/null
 out=$("$work/ex/convert_and_list" "$repo/fixtures/seed/seed.xml" "$work/seed.json")
 echo "$out"
