@@ -97,6 +97,8 @@ const std::vector<CodeInfo> kCodes = {
     {"csv-utf8", "wellformed", Severity::Error, "A CSV cell that is not valid UTF-8",
      "cell {cell} of record {record} is not valid UTF-8 ({detail}); the file is probably in another encoding, "
      "such as Windows-1252: re-save it as \"CSV UTF-8\""},
+    {"csv-control-char", "wellformed", Severity::Error, "A control character in a CSV cell",
+     "cell {cell} of record {record} holds the control character {char}, which XML cannot hold"},
     {"csv-nul", "wellformed", Severity::Error, "A NUL byte in a CSV file",
      "cell {cell} of record {record} holds a NUL byte, which CSV text cannot contain: is this a binary file, or "
      "one saved as UTF-16?"},
@@ -136,6 +138,8 @@ const std::vector<CodeInfo> kCodes = {
      "run it: check it is the data you meant"},
     {"mixed-content", "conversion", Severity::Warning, "Text mixed with elements is moved ahead of them",
      "<{element}> mixes text with child elements; the text is kept but written before the children"},
+    {"root-text", "conversion", Severity::Warning, "Text directly in the root element",
+     "<{element}> holds text of its own, which IATI does not allow; it is kept, without its surrounding whitespace"},
     {"pi-dropped", "conversion", Severity::Warning, "A processing instruction inside an activity is dropped",
      "the processing instruction <?{target}?> inside an activity cannot be represented and is dropped"},
 };

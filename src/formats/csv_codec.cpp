@@ -27,7 +27,10 @@ enum : unsigned char { kPlain = 0, kHigh = 1, kSpecial = 2 };
 constexpr std::array<unsigned char, 256> make_classes(bool quoted) {
   std::array<unsigned char, 256> t{};
   for (int c = 0x80; c < 0x100; ++c) t[c] = kHigh;
-  t['"'] = t['\n'] = t['\r'] = t[0] = kSpecial;
+  // Control characters other than tab, CR and LF cannot be written to XML at all: they stop the scan too.
+  for (int c = 0; c < 0x20; ++c)
+    if (c != '\t') t[c] = kSpecial;
+  t['"'] = kSpecial;
   if (!quoted) t[','] = kSpecial;
   return t;
 }
@@ -165,6 +168,12 @@ bool CsvReader::too_long(uint64_t field_line, uint32_t column) {
   return fail("field-too-long", field_line, column, {{"limit", std::to_string(max_field_)}});
 }
 
+bool CsvReader::control_char(unsigned char c, uint32_t column) {
+  char detail[8];
+  std::snprintf(detail, sizeof detail, "U+%04X", c);
+  return fail("csv-control-char", line_, column, {{"char", detail}});
+}
+
 bool CsvReader::check_utf8(const std::string& cell, uint64_t field_line, uint32_t column) {
   size_t bad = utf8_error(cell);
   if (bad == std::string_view::npos) return true;
@@ -204,7 +213,8 @@ bool CsvReader::read_unquoted(std::string& cell, uint32_t column, End& end, bool
         end = End::Record;
         return true;
       case '"': return fail("csv-stray-quote", line_, column, {{"detail", "a quote inside an unquoted field"}});
-      default: return fail("csv-nul", line_, column);
+      case '\0': return fail("csv-nul", line_, column);
+      default: return control_char(*p, column);
     }
   }
 }
@@ -240,6 +250,7 @@ bool CsvReader::read_quoted(std::string& cell, uint32_t column, uint64_t field_l
       continue;
     }
     if (*p == 0) return fail("csv-nul", line_, column);
+    if (*p != '"') return control_char(*p, column);
     // A quote: doubled, it is one quote of the text; alone, it closes the field.
     ++pos_;
     if (pos_ == end_ && !fill()) {

@@ -74,6 +74,7 @@ class CsvReader {
   bool read_quoted(std::string& cell, uint32_t column, uint64_t field_line, End& end, bool& non_ascii);
   void skip_lf();
   bool too_long(uint64_t field_line, uint32_t column);
+  bool control_char(unsigned char c, uint32_t column);
   bool check_utf8(const std::string& cell, uint64_t field_line, uint32_t column);
   bool fail(std::string_view code, uint64_t line, uint32_t column, std::vector<std::pair<std::string, std::string>> facts = {});
 

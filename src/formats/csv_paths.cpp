@@ -1,6 +1,7 @@
 // Column path grammar, and flattening an activity into cells and fragments (and back).
 #include "formats/csv_paths.hpp"
 
+#include <cctype>
 #include <cstring>
 
 #include "core/xml_name.hpp"
@@ -106,8 +107,42 @@ std::string serialize_xml(pugi::xml_node n) {
   return w.s;
 }
 
+// A narrative's language as it stands in a heading and in an order cell: bytes that the heading grammar or the
+// space-separated order list would misread (spaces, brackets, '/', '#', '%', a lone '-', all digits) become %XX.
+std::string encode_lang(const std::string& lang) {
+  bool digits = !lang.empty() && lang.find_first_not_of("0123456789") == std::string::npos;
+  std::string out;
+  for (size_t i = 0; i < lang.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(lang[i]);
+    bool plain = std::isalnum(c) || c == '_' || c == '.' || c == ':' || (c == '-' && lang != "-") || c >= 0x80;
+    if (plain && !(digits && i == 0) && c != '*') {
+      out += static_cast<char>(c);
+    } else {
+      static const char* hex = "0123456789ABCDEF";
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string decode_lang(std::string_view s) {
+  std::string out;
+  auto val = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && val(s[i + 1]) >= 0 && val(s[i + 2]) >= 0) {
+      out += static_cast<char>(val(s[i + 1]) * 16 + val(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 std::string narrative_label(const Step& s) {
-  std::string l = s.lang.empty() ? "-" : s.lang;
+  std::string l = s.lang.empty() ? "-" : encode_lang(s.lang);
   if (s.ordinal > 1) l += "#" + std::to_string(s.ordinal);
   return l;
 }
@@ -120,7 +155,7 @@ std::string format_path(const CellPath& p, const ElementDef* base, bool ordinals
     out += s.name;
     const ElementDef* cd = def ? def->child(s.name) : nullptr;
     if (s.narrative) {
-      if (!s.lang.empty()) out += "[" + s.lang + "]";
+      if (!s.lang.empty()) out += "[" + encode_lang(s.lang) + "]";
       if (s.ordinal > 1) out += "[" + std::to_string(s.ordinal) + "]";
     } else if ((ordinals && (!cd || cd->repeats())) || s.ordinal > 1) {
       out += "[" + std::to_string(s.ordinal) + "]";
@@ -177,7 +212,7 @@ std::string parse_path(std::string_view heading, CellPath& out) {
           s.ordinal = static_cast<uint32_t>(std::stoul(std::string(in)));
           if (s.ordinal == 0) return "ordinals count from 1";
         } else if (s.narrative && !in.empty()) {
-          s.lang = std::string(in);
+          s.lang = in == "*" ? std::string(in) : decode_lang(in);
         } else {
           return "'[" + std::string(in) + "]' is neither an ordinal nor a narrative language";
         }

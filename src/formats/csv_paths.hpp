@@ -79,5 +79,8 @@ std::string serialize_xml(pugi::xml_node n);
 
 // The label of a narrative step in an order cell: "fr", "fr#2", "-", "-#2".
 std::string narrative_label(const Step& s);
+// A narrative language as headings and order cells spell it (%XX for bytes they would misread), and back.
+std::string encode_lang(const std::string& lang);
+std::string decode_lang(std::string_view s);
 
 }  // namespace projconv

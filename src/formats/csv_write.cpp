@@ -74,7 +74,7 @@ void order_cells(const FlatRecord& fr, ColumnOrder& order, std::vector<Cell>& ou
       std::string label = o.order.substr(i, j - i);
       size_t hash = label.find('#');
       std::string lang = label.substr(0, hash);
-      if (lang == "-") lang.clear();
+      lang = lang == "-" ? std::string() : decode_lang(lang);
       int64_t ord = hash == std::string::npos ? 1 : std::stoll(label.substr(hash + 1));
       keys.emplace_back(order.lang_rank(lang), ord);
       i = j + 1;

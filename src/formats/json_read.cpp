@@ -536,7 +536,14 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     Frame& f = stack_.back();
     switch (f.kind) {
       case Kind::Top: return shape("unexpected value for \"" + shown(key_) + "\" at the top level");
-      case Kind::Comments: f.node.append_child(pugi::node_comment).set_value(std::string(v).c_str()); return true;
+      case Kind::Comments:
+        // XML cannot hold these in a comment (and has no escapes there): refused rather than altered.
+        if (v.find("--") != std::string_view::npos || (!v.empty() && v.back() == '-'))
+          return shape("a comment cannot contain \"--\" or end with \"-\" (XML does not allow it)");
+        if (v.find('\r') != std::string_view::npos)
+          return shape("a comment cannot contain a carriage return (XML reads it as a line feed)");
+        f.node.append_child(pugi::node_comment).set_value(std::string(v).c_str());
+        return true;
       case Kind::Array:
         if (f.activities) return shape("each item of \"iati-activity\" must be an object");
         if (!leaf_fits()) return false;

@@ -61,6 +61,7 @@ class JsonWriter : public Sink {
     if (root) {
       order_by_schema(root, opt_.schema->root());
       attributes(root, opt_.schema->root());
+      root_text(root);
       members(root, opt_.schema->root());
     }
     key("iati-activity");
@@ -80,6 +81,7 @@ class JsonWriter : public Sink {
     if (t && t.first_child()) {
       key(kAfterKey);
       w_.StartObject();
+      root_text(t);
       members(t, opt_.schema->root());
       w_.EndObject();
     }
@@ -90,6 +92,25 @@ class JsonWriter : public Sink {
   }
 
  private:
+  // Text directly in the root is not IATI (the structure layer says so), but it is data: kept as "#text".
+  // Between the root's indented children its surrounding whitespace cannot survive a trip through XML, so
+  // it is trimmed, and the warning says so.
+  void root_text(pugi::xml_node root) {
+    std::string text;
+    for (pugi::xml_node c : root.children())
+      if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) text += c.value();
+    size_t b = text.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return;
+    text = text.substr(b, text.find_last_not_of(" \t\r\n") - b + 1);
+    key(kTextKey);
+    string(text);
+    if (opt_.reporter) {
+      Diagnostic d = make_diag("root-text").fact("element", root.name());
+      d.file = opt_.file;
+      opt_.reporter->report(std::move(d));
+    }
+  }
+
   void key(std::string_view k) { w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
   void string(std::string_view s) { w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 
