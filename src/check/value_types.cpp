@@ -58,9 +58,10 @@ std::string check_date_part(std::string_view v, std::string_view& rest) {
   while (i < v.size() && is_digit(v[i])) ++i;
   std::string_view day = v.substr(ds, i - ds);
   if (month.size() != 2 || day.size() != 2) return "month and day need two digits each (YYYY-MM-DD)";
+  // xsd:date allows years of any length; the leap-year rule needs only the year modulo 400.
   long long y = 0;
-  for (char c : year) y = y * 10 + (c - '0');
-  if (y == 0) return "there is no year 0000";
+  for (char c : year) y = (y * 10 + (c - '0')) % 400;
+  if (year.find_first_not_of('0') == std::string_view::npos) return "there is no year 0000";
   int m = to_int(month), d = to_int(day);
   if (m < 1 || m > 12) return "there is no month " + std::string(month);
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

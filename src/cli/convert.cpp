@@ -84,6 +84,7 @@ int run_convert(int argc, char** argv) {
 
   // A package is a folder: its reader opens the files itself.
   std::unique_ptr<Source> in = from && from->directory ? Source::from_string("", a.in) : Source::open(a.in);
+  in->set_limit(a.check.input_limit);
   // Writing over the input (same path, symlink or hard link) would destroy it: refuse.
   struct stat sin {}, sout {};
   if (a.out != "-" && in->stat(sin) && ::stat(a.out.c_str(), &sout) == 0 && S_ISREG(sout.st_mode) &&
@@ -100,6 +101,7 @@ int run_convert(int argc, char** argv) {
   opt.to = to;
   opt.file = a.in == "-" ? a.stdin_name : a.in;
   opt.max_depth = a.check.max_depth;
+  opt.max_input_size = a.check.input_limit;
   opt.path = a.in;
   opt.csv_bom = a.csv_bom;
   opt.csv_safe = a.csv_safe;

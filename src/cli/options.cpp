@@ -5,6 +5,7 @@
 
 #include "check/rules.hpp"
 #include "cli/commands.hpp"
+#include "core/io.hpp"
 
 namespace projconv {
 
@@ -38,9 +39,17 @@ void add_check_options(CLI::App& app, CheckArgs& a) {
       ->check(whole_number());
   app.add_option("--max-depth", a.max_depth, "refuse data nested deeper than this many elements (default 256)")
       ->check(whole_number_at_least_1());
+  app.add_option("--max-input-size", a.max_input_size,
+                 "refuse an input file larger than this: 1500, 64K, 512M, 1G (default 1G; 0: no limit)")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            uint64_t n = 0;
+            return parse_size(v, n) ? std::string() : "must be a size such as 1500, 64K, 512M or 2G, not '" + v + "'";
+          },
+          "SIZE"));
 }
 
-int resolve_check_options(const CheckArgs& a, ValidateOptions& out) {
+int resolve_check_options(CheckArgs& a, ValidateOptions& out) {
   std::string bad = out.layers.parse(a.layers);
   if (!bad.empty()) {
     std::fprintf(stderr,
@@ -48,6 +57,7 @@ int resolve_check_options(const CheckArgs& a, ValidateOptions& out) {
                  bad.c_str());
     return kExitUsage;
   }
+  parse_size(a.max_input_size, a.input_limit);  // checked when the option was parsed
   out.builtin_rules = !a.no_builtin_rules;
   for (const std::string& path : a.rules) {
     try {

@@ -85,10 +85,12 @@ int run_validate(int argc, char** argv) {
     try {
       // A CSV package is a folder: its reader opens the tables itself.
       in = by_path && by_path->directory ? Source::from_string("", path) : Source::open(path);
+      in->set_limit(check.input_limit);
     } catch (const IoError& e) {
       // In the report like any finding (JUnit shows it as an <error>); the exit code says environment (2).
       std::string why = e.what();
       if (why.rfind(path + ": ", 0) == 0) why.erase(0, path.size() + 2);  // the location already names the file
+      else if (why.rfind(path + " ", 0) == 0) why.replace(0, path.size(), "the file");
       Diagnostic d = make_diag("file-unreadable").fact("detail", why);
       d.file = shown;
       rep.report(std::move(d));
@@ -104,7 +106,19 @@ int run_validate(int argc, char** argv) {
       data_error = true;
       continue;
     }
-    ValidateResult res = validate(*in, *fmt, vopt, rep, shown, path, check.max_depth);
+    ValidateResult res;
+    try {
+      res = validate(*in, *fmt, vopt, rep, shown, path, check.max_depth, check.input_limit);
+    } catch (const IoError& e) {
+      // Met while reading (a pipe over --max-input-size, a read error): reported, and the next file checked.
+      std::string why = e.what();
+      if (why.rfind(path + " ", 0) == 0) why.replace(0, path.size(), "the input");
+      Diagnostic d = make_diag("file-unreadable").fact("detail", why);
+      d.file = shown;
+      rep.report(std::move(d));
+      env_error = true;
+      continue;
+    }
     if (res.read != ReadResult::Ok) data_error = true;
     activities += res.activities;
     invalid += res.invalid;

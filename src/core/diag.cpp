@@ -34,6 +34,8 @@ const std::vector<CodeInfo> kCodes = {
      "{detail}"},
     {"duplicate-key", "wellformed", Severity::Warning, "A JSON object with the same member name twice",
      "the member \"{key}\" is given twice in one object (first at {first}); {detail}"},
+    {"value-too-long", "wellformed", Severity::Error, "A value or item larger than projconv's cap",
+     "{detail}; the cap keeps memory bounded, and real IATI data stays far below it"},
     {"too-deep", "wellformed", Severity::Error, "Nesting deeper than --max-depth",
      "the data is nested deeper than {limit} levels"},
     {"not-iati", "wellformed", Severity::Error, "The root element is not iati-activities",
@@ -198,16 +200,29 @@ Diagnostic make_diag(std::string_view code) {
   return d;
 }
 
+namespace {
+
+// A message quotes values, and a value can be megabytes long: past a few hundred bytes, its start is enough.
+std::string clipped(std::string_view v) {
+  constexpr size_t kShown = 200;
+  if (v.size() <= kShown + 100) return std::string(v);
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+  return std::string(v.substr(0, cut)) + "... (" + std::to_string(v.size()) + " bytes in all)";
+}
+
+}  // namespace
+
 std::string render_message(const Diagnostic& d) {
   const CodeInfo* c = find_code(d.code);
   std::string out;
-  if (!d.activity.empty()) out += "activity " + d.activity + ": ";
+  if (!d.activity.empty()) out += "activity " + clipped(d.activity) + ": ";
   if (!c) {
     // Ruleset findings carry their own words: the rule's message, then what was found.
     std::string_view msg = d.get("message"), detail = d.get("detail");
     out += msg;
     if (!msg.empty() && !detail.empty()) out += ": ";
-    out += detail;
+    out += clipped(detail);
     return out;
   }
   std::string_view tpl = c->message;
@@ -215,7 +230,7 @@ std::string render_message(const Diagnostic& d) {
     if (tpl[i] == '{') {
       size_t end = tpl.find('}', i);
       if (end != std::string_view::npos) {
-        out += d.get(tpl.substr(i + 1, end - i - 1));
+        out += clipped(d.get(tpl.substr(i + 1, end - i - 1)));
         i = end;
         continue;
       }

@@ -2,6 +2,7 @@
 #include "core/io.hpp"
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
@@ -57,7 +58,10 @@ class FdSource : public Source {
     };
     put(head.data(), head.size());
     std::vector<char> buf(1 << 20);
-    for (size_t got; (got = read_raw(buf.data(), buf.size())) > 0;) put(buf.data(), got);
+    for (size_t got; (got = read_raw(buf.data(), buf.size())) > 0;) {
+      consumed(got);
+      put(buf.data(), got);
+    }
     if (owned_) ::close(fd_);
     fd_ = t;
     owned_ = true;
@@ -86,24 +90,61 @@ class StringSource : public Source {
   size_t pos_ = 0;
 };
 
-// The temp file to remove if a signal ends the process; a plain buffer, since handlers may not allocate.
-char g_pending_temp[4096];
-std::atomic<bool> g_has_pending{false};
+// What a signal handler removes if a signal ends the process: every pending temp file, the final names of a
+// package's files inside its temp folder, and that folder. A fixed table of plain buffers, since a handler
+// may not allocate; a package has a few dozen files, and the report file can be pending alongside it.
+enum CleanupKind : int { kSlotFree, kSlotFilling, kSlotFile, kSlotFolder };
+constexpr size_t kCleanupSlots = 256;
+char g_cleanup_path[kCleanupSlots][4096];
+std::atomic<int> g_cleanup_kind[kCleanupSlots];
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler reads these");
 
 void on_signal(int sig) {
-  if (g_has_pending.load()) ::unlink(g_pending_temp);
+  // Files first: rmdir only removes an empty folder.
+  for (size_t i = 0; i < kCleanupSlots; ++i)
+    if (g_cleanup_kind[i].load() == kSlotFile) ::unlink(g_cleanup_path[i]);
+  for (size_t i = 0; i < kCleanupSlots; ++i)
+    if (g_cleanup_kind[i].load() == kSlotFolder) ::rmdir(g_cleanup_path[i]);
   std::signal(sig, SIG_DFL);
   std::raise(sig);
 }
 
-void set_pending(const std::string& path) {
-  if (path.size() < sizeof g_pending_temp) {
-    std::memcpy(g_pending_temp, path.c_str(), path.size() + 1);
-    g_has_pending.store(true);
+// Returns the slot, or -1 when the table is full or the path too long (then a signal leaves it behind).
+// The path is copied before the kind is published, so the handler never reads half a path.
+int cleanup_add(const std::string& path, CleanupKind kind) {
+  if (path.size() >= sizeof g_cleanup_path[0]) return -1;
+  for (size_t i = 0; i < kCleanupSlots; ++i) {
+    int expected = kSlotFree;
+    if (!g_cleanup_kind[i].compare_exchange_strong(expected, kSlotFilling)) continue;
+    std::memcpy(g_cleanup_path[i], path.c_str(), path.size() + 1);
+    g_cleanup_kind[i].store(kind);
+    return static_cast<int>(i);
   }
+  return -1;
 }
 
-void clear_pending() { g_has_pending.store(false); }
+void cleanup_drop(int& slot) {
+  if (slot >= 0) g_cleanup_kind[slot].store(kSlotFree);
+  slot = -1;
+}
+
+// Holds back SIGINT, SIGTERM and SIGHUP for a few system calls, so that a signal cannot land between
+// creating a temp file and registering it, or between moving an old package aside and the new one in.
+class SignalsHeld {
+ public:
+  SignalsHeld() {
+    sigset_t s;
+    sigemptyset(&s);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&s, sig);
+    ::pthread_sigmask(SIG_BLOCK, &s, &old_);
+  }
+  ~SignalsHeld() { ::pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  SignalsHeld(const SignalsHeld&) = delete;
+  SignalsHeld& operator=(const SignalsHeld&) = delete;
+
+ private:
+  sigset_t old_;
+};
 
 }  // namespace
 
@@ -130,7 +171,49 @@ size_t Source::read(char* buf, size_t n) {
     pushback_pos_ += k;
     return k;
   }
-  return read_raw(buf, n);
+  size_t got = read_raw(buf, n);
+  consumed(got);
+  return got;
+}
+
+void Source::consumed(size_t n) {
+  consumed_ += n;
+  if (limit_ && consumed_ > limit_)
+    throw IoError((name_ == "-" ? std::string("the standard input") : name_) + " is larger than the --max-input-size limit of " + size_text(limit_) +
+                  "; raise it (--max-input-size 4G) or lift it (--max-input-size 0)");
+}
+
+void Source::set_limit(uint64_t max_bytes) {
+  limit_ = max_bytes;
+  struct stat st {};
+  if (limit_ && stat(st) && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > limit_)
+    throw IoError(name_ + " is " + size_text(static_cast<uint64_t>(st.st_size)) +
+                  ", larger than the --max-input-size limit of " + size_text(limit_) +
+                  "; raise it (--max-input-size 4G) or lift it (--max-input-size 0)");
+}
+
+std::string size_text(uint64_t bytes) {
+  static const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+  size_t u = 0;
+  while (u < 4 && bytes >= 1024 && bytes % 1024 == 0) {
+    bytes /= 1024;
+    ++u;
+  }
+  return std::to_string(bytes) + " " + units[u];
+}
+
+bool parse_size(const std::string& text, uint64_t& bytes) {
+  size_t digits = text.find_first_not_of("0123456789");
+  if (digits == std::string::npos) digits = text.size();
+  if (digits == 0 || digits > 12) return false;
+  std::string unit = text.substr(digits);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  int shift = unit.empty() || unit == "B" ? 0 : unit == "K" || unit == "KB" || unit == "KIB" ? 10
+            : unit == "M" || unit == "MB" || unit == "MIB" ? 20 : unit == "G" || unit == "GB" || unit == "GIB" ? 30
+            : unit == "T" || unit == "TB" || unit == "TIB" ? 40 : -1;
+  if (shift < 0) return false;
+  bytes = std::stoull(text.substr(0, digits)) << shift;
+  return true;
 }
 
 std::string_view Source::peek(size_t n) {
@@ -141,6 +224,7 @@ std::string_view Source::peek(size_t n) {
   while (pushback_.size() < n) {
     char tmp[4096];
     size_t got = read_raw(tmp, std::min(sizeof tmp, n - pushback_.size()));
+    consumed(got);
     if (got == 0) break;
     pushback_.append(tmp, got);
   }
@@ -154,12 +238,14 @@ void Source::prepare_rewind() {
   fds->spool(pushback_.substr(pushback_pos_));
   pushback_.clear();
   pushback_pos_ = 0;
+  consumed_ = 0;  // spooling checked the limit; the passes count again from the start
   fds->rewind_raw();
 }
 
 void Source::rewind() {
   pushback_.clear();
   pushback_pos_ = 0;
+  consumed_ = 0;  // the second pass reads the same bytes again
   rewind_raw();
 }
 
@@ -254,8 +340,9 @@ bool Source::stat(struct stat& st) const {
   return f >= 0 && ::fstat(f, &st) == 0;
 }
 
-FileOutput::FileOutput(std::string target) : target_(std::move(target)) {
-  shown_ = target_ == "-" ? "<stdout>" : target_;
+FileOutput::FileOutput(std::string target, std::string shown)
+    : target_(std::move(target)), shown_(std::move(shown)) {
+  if (shown_.empty()) shown_ = target_ == "-" ? "<stdout>" : target_;
   buf_.reserve(1 << 20);
   if (target_ == "-") {
     fd_ = 1;
@@ -276,9 +363,12 @@ FileOutput::FileOutput(std::string target) : target_(std::move(target)) {
     base = target_.substr(slash + 1);
   }
   temp_ = (dir == "/" ? "" : dir) + "/." + base + ".projconv-XXXXXX";
-  fd_ = ::mkstemp(temp_.data());
+  {
+    SignalsHeld held;
+    fd_ = ::mkstemp(temp_.data());
+    if (fd_ >= 0) cleanup_slot_ = cleanup_add(temp_, kSlotFile);
+  }
   if (fd_ < 0) throw IoError(target_ + ": cannot create a file in " + dir + ": " + errno_text(errno));
-  set_pending(temp_);
   // mkstemp makes 0600; give the result the usual mode, as a plain create would.
   mode_t mask = ::umask(0);
   ::umask(mask);
@@ -289,7 +379,7 @@ FileOutput::~FileOutput() {
   if (!direct_ && fd_ >= 0) ::close(fd_);
   if (!committed_ && !temp_.empty()) {
     ::unlink(temp_.c_str());
-    clear_pending();
+    cleanup_drop(cleanup_slot_);
   }
   if (direct_ && fd_ > 2) ::close(fd_);
 }
@@ -325,14 +415,14 @@ void FileOutput::commit() {
     committed_ = true;
     return;
   }
-  if (::fsync(fd_) != 0) throw IoError(target_ + ": cannot write: " + errno_text(errno));
+  if (::fsync(fd_) != 0) throw IoError(shown_ + ": cannot write: " + errno_text(errno));
   int fd = fd_;
   fd_ = -1;
-  if (::close(fd) != 0) throw IoError(target_ + ": cannot write: " + errno_text(errno));
+  if (::close(fd) != 0) throw IoError(shown_ + ": cannot write: " + errno_text(errno));
   if (::rename(temp_.c_str(), target_.c_str()) != 0)
     throw IoError(target_ + ": cannot replace: " + errno_text(errno));
   committed_ = true;
-  clear_pending();
+  cleanup_drop(cleanup_slot_);
 }
 
 namespace {
@@ -369,26 +459,41 @@ DirOutput::DirOutput(std::string target) : target_(std::move(target)) {
                               "write the package to a new or empty folder");
   }
   std::string tmpl = target_ + ".projconv-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw IoError(target_ + ": cannot create a folder beside it: " + errno_text(errno));
+  {
+    SignalsHeld held;
+    if (!::mkdtemp(tmpl.data()))
+      throw IoError(target_ + ": cannot create a folder beside it: " + errno_text(errno));
+    cleanup_slots_.push_back(cleanup_add(tmpl, kSlotFolder));
+  }
   temp_ = tmpl;
+  // mkdtemp makes 0700; give the package the usual mode, as a plain mkdir would.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::chmod(temp_.c_str(), 0777 & ~mask);
 }
 
 DirOutput::~DirOutput() {
-  if (committed_) return;
-  files_.clear();  // their destructors remove their temp files
-  remove_folder(temp_);
+  if (!committed_) {
+    files_.clear();  // their destructors remove their temp files
+    remove_folder(temp_);
+  }
+  for (int& slot : cleanup_slots_) cleanup_drop(slot);
 }
 
 void DirOutput::write(std::string_view) { throw IoError(target_ + ": a package is written file by file"); }
 
 Output& DirOutput::file(const std::string& name) {
-  files_.push_back(std::make_unique<FileOutput>(temp_ + "/" + name));
+  // The file takes this name inside the temp folder when it is committed, before the folder is swapped in.
+  cleanup_slots_.push_back(cleanup_add(temp_ + "/" + name, kSlotFile));
+  files_.push_back(std::make_unique<FileOutput>(temp_ + "/" + name, target_ + "/" + name));
   return *files_.back();
 }
 
 void DirOutput::commit() {
   for (auto& f : files_) f->commit();
   // Swap the folders: the old package (if any) goes aside, the new one takes its name, the old is removed.
+  // A signal now would leave the target missing or the old package half removed: it waits until the end.
+  SignalsHeld held;
   struct stat st {};
   std::string old;
   if (::stat(target_.c_str(), &st) == 0) {
@@ -400,6 +505,7 @@ void DirOutput::commit() {
     throw IoError(target_ + ": cannot replace: " + errno_text(errno));
   }
   committed_ = true;
+  for (int& slot : cleanup_slots_) cleanup_drop(slot);
   if (!old.empty()) remove_folder(old);
 }
 

@@ -1,5 +1,6 @@
 // Byte sources (a file, stdin or memory, with a peek for sniffing) and outputs (atomic files, stdout, memory).
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -8,6 +9,11 @@
 #include <vector>
 
 namespace projconv {
+
+// Caps that keep memory bounded whatever the input: one value (a text, an attribute, a CSV cell, a JSON
+// string), and one item a reader holds whole (an XML activity or tag, a CSV record).
+inline constexpr size_t kMaxValueBytes = size_t{64} << 20;
+inline constexpr size_t kMaxItemBytes = size_t{256} << 20;
 
 // An environment fault (unreadable input, unwritable output): exit code 2.
 class IoError : public std::runtime_error {
@@ -33,18 +39,29 @@ class Source {
   // is copied to an unlinked temp file; rewind() then starts again from the beginning. Throw IoError.
   void prepare_rewind();
   void rewind();
+  // --max-input-size: reading more than `max_bytes` (0: no limit) throws IoError; a regular file that is
+  // already larger is refused here, before anything is read.
+  void set_limit(uint64_t max_bytes);
 
  protected:
   explicit Source(std::string name) : name_(std::move(name)) {}
   virtual size_t read_raw(char* buf, size_t n) = 0;
   virtual int fd() const { return -1; }
   virtual void rewind_raw() = 0;
+  // Counts bytes taken from the underlying input against the limit.
+  void consumed(size_t n);
 
  private:
   std::string name_;
   std::string pushback_;
   size_t pushback_pos_ = 0;
+  uint64_t limit_ = 0, consumed_ = 0;
 };
+
+// "1 GiB", "512 MiB", "1500 bytes": how a size limit is shown.
+std::string size_text(uint64_t bytes);
+// Parses "1G", "512M", "64K", "1500" (binary units; 0: no limit); false when it is not such a size.
+bool parse_size(const std::string& text, uint64_t& bytes);
 
 // UTF-16 (little- or big-endian) read as UTF-8, converted as it is read with bounded memory, so a reader of
 // UTF-8 sees the same characters, on the same lines and columns, as the original holds. The byte order
@@ -90,7 +107,9 @@ class StringOutput : public Output {
 // written directly. Every write is checked; the destructor removes the temp file if commit() never ran.
 class FileOutput : public Output {
  public:
-  explicit FileOutput(std::string target);
+  // `shown` names the file in messages when the target is not what the user asked for (a package's file,
+  // written inside the package's temp folder).
+  explicit FileOutput(std::string target, std::string shown = "");
   ~FileOutput() override;
   FileOutput(const FileOutput&) = delete;
   FileOutput& operator=(const FileOutput&) = delete;
@@ -105,6 +124,7 @@ class FileOutput : public Output {
   std::string shown_;  // the target as messages name it
   std::string temp_;
   int fd_ = -1;
+  int cleanup_slot_ = -1;  // where the signal handler finds temp_
   bool direct_ = false;
   bool committed_ = false;
   std::string buf_;
@@ -127,10 +147,12 @@ class DirOutput : public Output {
  private:
   std::string target_, temp_;
   std::vector<std::unique_ptr<FileOutput>> files_;
+  std::vector<int> cleanup_slots_;  // the temp folder and its files' final names, for the signal handler
   bool committed_ = false;
 };
 
-// Removes a pending temp file when the process is interrupted (SIGINT, SIGTERM).
+// Removes pending temp files and a package's temp folder when the process is interrupted (SIGINT, SIGTERM,
+// SIGHUP), and turns a file-size limit (SIGXFSZ) into a failed write.
 void install_signal_cleanup();
 
 }  // namespace projconv

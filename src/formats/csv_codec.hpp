@@ -52,8 +52,8 @@ class CsvReader {
   // `file` names the input in diagnostics. `max_field` caps the bytes of one field (`field-too-long`);
   // `max_record` caps the memory of one record, counting each cell's bytes plus a string's overhead
   // (`record-too-long`), so a file of a billion commas cannot exhaust memory either.
-  CsvReader(Source& in, std::string file, Reporter& rep, size_t max_field = size_t{64} << 20,
-            size_t max_record = size_t{256} << 20);
+  CsvReader(Source& in, std::string file, Reporter& rep, size_t max_field = kMaxValueBytes,
+            size_t max_record = kMaxItemBytes);
 
   // Reads the next record into `row`, reusing its strings. False at the end of input or after an error
   // (then failed() is true and the error was reported). A read fault of the Source throws IoError.

@@ -68,7 +68,9 @@ size_t flatten_element(pugi::xml_node el, const ElementDef* def, std::vector<Ste
     const char* name = c.name();
     const ElementDef* cd = def && !std::strchr(name, ':') ? def->child(name) : nullptr;
     Step s{name, ordinal_of(c), false, {}};
-    if (!cd) {  // unknown or foreign: kept whole
+    if (!cd) {  // unknown or foreign: kept whole, addressed by its position among same-name siblings
+      s.ordinal = 1;
+      for (pugi::xml_node p = c.previous_sibling(name); p; p = p.previous_sibling(name)) ++s.ordinal;
       steps.push_back(std::move(s));
       out.fragments.push_back({steps, serialize_xml(c)});
       steps.pop_back();

@@ -296,6 +296,7 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
   {
     std::string f = dir + "/_meta.csv";
     auto src = Source::open(f);
+    src->set_limit(opt.max_input_size);
     CsvReader csv(*src, f, rep);
     CsvRow row;
     if (!csv.next(row) || row.cells.size() != 2 || row.cells[0] != "key")
@@ -331,6 +332,7 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
     t->name = n;
     t->file = dir + "/" + n + ".csv";
     t->src = Source::open(t->file);
+    t->src->set_limit(opt.max_input_size);
     t->csv = std::make_unique<CsvReader>(*t->src, t->file, rep);
     CsvRow head;
     if (!t->csv->next(head)) {

@@ -16,6 +16,7 @@ struct ReadOptions {
   std::string file;             // name used in diagnostics
   const Schema* schema = nullptr;
   size_t max_depth = 256;       // deeper nesting is refused before any tree walk can recurse on it
+  uint64_t max_input_size = 0;  // for the files a reader opens itself (the CSV package's tables); 0: none
   bool organisations = false;   // accept iati-organisations files (each iati-organisation is a record)
   bool keep_going = false;      // after a malformed activity, report it and read on (validation)
   std::string path;             // the input's path, for formats that are folders (the CSV package)

@@ -63,6 +63,8 @@ class LocStream {
   }
   // False when the parser stopped on a NUL byte that is data, not the end of input.
   bool at_end() const { return eof_ && cur_ == &sentinel_; }
+  // A string or number longer than kMaxValueBytes: the stream then ends there, so RapidJSON stops holding it.
+  bool too_long() const { return too_long_; }
   // The text of the number RapidJSON just parsed: the real token when a short one was shown in its place.
   std::string_view number(std::string_view parsed) {
     if (!substituted_) return parsed;
@@ -73,6 +75,10 @@ class LocStream {
  private:
   // The slow path of Take(): the end of the buffer, of the shown text, or a number to read.
   void next() {
+    if (too_long_) {
+      cut_off();
+      return;
+    }
     end_ = data_end_;
     if (shown_active_) {
       shown_active_ = false;
@@ -83,6 +89,12 @@ class LocStream {
       number_pending_ = false;
       capture_number();
     }
+  }
+
+  void cut_off() {
+    eof_ = true;
+    cur_ = &sentinel_;
+    end_ = data_end_ = &sentinel_ + 1;
   }
 
   void refill() {
@@ -106,6 +118,11 @@ class LocStream {
     number_.assign(1, last_);
     while (cur_ != &sentinel_ && number_char(*cur_)) {
       number_ += *cur_;
+      if (number_.size() > kMaxValueBytes) {
+        too_long_ = true;
+        cut_off();
+        return;
+      }
       if (++cur_ == data_end_) refill();
     }
     end_ = data_end_;
@@ -136,6 +153,10 @@ class LocStream {
       ++here_.col;
     }
     if (in_string_) {
+      if (++string_bytes_ > kMaxValueBytes) {
+        too_long_ = true;
+        end_ = cur_ + 1;  // next() cuts the input off right after this byte
+      }
       if (escape_) escape_ = false;
       else if (c == '\\') escape_ = escaped_ = true;
       else if (c == '"') in_string_ = false;
@@ -144,6 +165,7 @@ class LocStream {
     bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
     if (c == '"') {
       in_string_ = true;
+      string_bytes_ = 0;
       escaped_ = false;
       token_ = at;
     } else if (c == '{' || c == '[') {
@@ -176,6 +198,8 @@ class LocStream {
   char last_ = 0;  // the number's first character, already taken
   char* resume_ = nullptr;  // where reading resumes in buf_ after the shown text
   bool number_pending_ = false, shown_active_ = false, substituted_ = false;
+  size_t string_bytes_ = 0;
+  bool too_long_ = false;
 };
 
 // Where a decoded string goes wrong: RapidJSON checks raw bytes, but decodes \u escapes without checking, so a
@@ -664,6 +688,9 @@ ReadResult read_json(Source& in, Sink& out, Reporter& rep, const ReadOptions& op
   TreeBuilder builder(stream, out, rep, opt);
   rapidjson::Reader reader;
   rapidjson::ParseResult res = reader.Parse(stream, builder);
+  if (stream.too_long())
+    return fail(make_diag("value-too-long").fact("detail", "a string or number longer than " + size_text(kMaxValueBytes)),
+                stream.token());
   switch (res.Code()) {
     case rapidjson::kParseErrorNone: break;
     case rapidjson::kParseErrorTermination: break;  // the builder stopped, and has said why

@@ -8,7 +8,8 @@ namespace projconv {
 const FormatInfo* sniff_source(Source& in) { return format_by_content(in.peek(512)); }
 
 ValidateResult validate(Source& in, const FormatInfo& fmt, const ValidateOptions& vopt, Reporter& rep,
-                        const std::string& file, const std::string& path, size_t max_depth) {
+                        const std::string& file, const std::string& path, size_t max_depth,
+                        uint64_t max_input_size) {
   Validator v(vopt, file, rep, nullptr);
   ReadOptions ro;
   ro.file = file;
@@ -17,6 +18,7 @@ ValidateResult validate(Source& in, const FormatInfo& fmt, const ValidateOptions
   ro.organisations = true;
   ro.keep_going = true;
   ro.max_depth = max_depth;
+  ro.max_input_size = max_input_size;
   ValidateResult res;
   res.read = fmt.read(in, v, v.reporter(), ro);
   res.errors = v.counts().errors;
@@ -47,6 +49,7 @@ ConvertResult convert(Source& in, Output& out, Reporter& rep, const ConvertOptio
   ro.file = opt.file;
   ro.schema = wo.schema;
   ro.max_depth = opt.max_depth;
+  ro.max_input_size = opt.max_input_size;
   ro.path = opt.path;
   if (opt.to->two_pass) {
     // Pass 1 plans the columns; its findings are only shown if the input cannot be read at all.

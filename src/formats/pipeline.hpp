@@ -14,6 +14,7 @@ struct ConvertOptions {
   std::string file;                  // the input's name in diagnostics
   std::string path;                  // the input's path (folders: the CSV package)
   size_t max_depth = 256;
+  uint64_t max_input_size = 0;  // applies to files the reader opens itself (a CSV package); 0: no limit
   const ValidateOptions* validate = nullptr;  // validate as it converts; nullptr: convert only
   bool csv_bom = false;
   bool csv_safe = false;
@@ -38,7 +39,8 @@ struct ValidateResult {
 // Validates one input of format `fmt` (a folder for the CSV package: `path`). Readers go on past a malformed
 // activity, and organisation files are accepted (for the rules layer). Throws IoError on environment faults.
 ValidateResult validate(Source& in, const FormatInfo& fmt, const ValidateOptions& vopt, Reporter& rep,
-                        const std::string& file, const std::string& path = {}, size_t max_depth = 256);
+                        const std::string& file, const std::string& path = {}, size_t max_depth = 256,
+                        uint64_t max_input_size = 0);
 
 // Picks the input format from the content's first bytes; nullptr when it is neither XML nor JSON.
 const FormatInfo* sniff_source(Source& in);

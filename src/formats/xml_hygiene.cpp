@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/io.hpp"
 #include "core/xml_name.hpp"
 
 namespace projconv {
@@ -99,7 +100,7 @@ class Lexer {
   Lexer(std::string_view s, const XmlRules& rules) : s_(s), n_(s.size()), rules_(rules) {}
 
   HygieneProblem run() {
-    size_t i = 0;
+    size_t i = 0, text_start = 0;
     while (i < n_) {
       // Plain text is most of a file: skip it without the general dispatch.
       while (i < n_) {
@@ -110,7 +111,9 @@ class Lexer {
       if (i >= n_) break;
       char c = s_[i];
       bool ok = true;
-      if (c == '<') ok = markup(i);
+      if (c == '<' && i - text_start > kMaxValueBytes) return too_long(text_start, "a text");
+      if (c == '<' && (ok = markup(i))) text_start = i;
+      else if (c == '<') ok = false;
       else if (c == '&') ok = reference(i);
       else if (c == ']' && at(i, "]]>")) ok = fail("xml-syntax", i, "']]>' is not allowed in text: write ]]&gt;");
       else if (c == ']') ++i;
@@ -130,6 +133,11 @@ class Lexer {
   bool fail(const char* code, size_t off, std::string detail) {
     problem_ = HygieneProblem{code, off, std::move(detail), {}, {}};
     return false;
+  }
+
+  HygieneProblem too_long(size_t off, const char* what) {
+    fail("value-too-long", off, std::string(what) + " longer than " + size_text(kMaxValueBytes));
+    return problem_;
   }
 
   bool character(size_t& i) {
@@ -333,7 +341,12 @@ class Lexer {
       char q = s_[k];
       if (q != '"' && q != '\'')
         return fail("xml-syntax", k, "the value of the attribute " + shown_name + " must be in quotes");
+      size_t value_start = k + 1;
       for (++k; k < n_ && s_[k] != q;) {
+        if (k - value_start >= kMaxValueBytes) {  // a character past the cap
+          too_long(value_start, ("the value of the attribute " + shown_name).c_str());
+          return false;
+        }
         auto c = static_cast<unsigned char>(s_[k]);
         if (c >= 0x20 && c < 0x7F && c != '<' && c != '&') {
           ++k;

@@ -241,6 +241,11 @@ ReadResult XmlScanner::run() {
     }
     if (r != ReadResult::Ok) return r;
     if (!need) continue;
+    // One item (an activity, a tag, a comment) is held whole: past the cap, memory would follow the input.
+    if (len_ - pos_ >= kMaxItemBytes)
+      return fail(make_diag("value-too-long")
+                      .fact("detail", "the element or markup that starts here is larger than " + size_text(kMaxItemBytes)),
+                  loc_);
     if (fill()) continue;
     // End of input, or of what could be converted from UTF-16: the problem is where the text stops.
     std::string_view rest = data();

@@ -71,7 +71,14 @@ class XmlWriter : public Sink {
   void write_children(pugi::xml_node parent) {
     if (!parent) return;
     order_by_schema(parent, opt_.schema->root());
-    for (pugi::xml_node n : parent.children()) n.print(adapter_, "  ", kFormat, pugi::encoding_utf8, 1);
+    // Text in the root (not IATI, but kept) would change if indentation were added around it, so then the
+    // root's other content here is written without any either, as pugixml does for mixed content.
+    bool mixed = false;
+    for (pugi::xml_node n : parent.children())
+      mixed = mixed || ((n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) &&
+                        std::string_view(n.value()).find_first_not_of(" \t\r\n") != std::string_view::npos);
+    for (pugi::xml_node n : parent.children())
+      n.print(adapter_, mixed ? "" : "  ", mixed ? unsigned{pugi::format_raw} : kFormat, pugi::encoding_utf8, mixed ? 0 : 1);
   }
 
   Output& out_;

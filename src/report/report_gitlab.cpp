@@ -28,6 +28,13 @@ class GitlabReport : public Report {
     // File, activity, rule and element path identify a finding; the line does not (it moves with edits). The
     // occurrence count keeps two findings with the same identity apart.
     std::string identity = diag_file(d) + '\x1f' + d.activity + '\x1f' + d.code + '\x1f' + d.path;
+    // Findings come activity by activity, and the identity names the activity: occurrences are counted
+    // within one activity's run of findings, so the table holds one activity's worth, not the whole run's.
+    std::string bucket = diag_file(d) + '\x1f' + d.activity;
+    if (bucket != bucket_) {
+      seen_.clear();
+      bucket_ = std::move(bucket);
+    }
     size_t n = ++seen_[identity];
     identity += '\x1f' + std::to_string(n);
     char fp[33];
@@ -67,6 +74,7 @@ class GitlabReport : public Report {
  private:
   bool first_ = true;
   std::unordered_map<std::string, size_t> seen_;
+  std::string bucket_;  // the file and activity whose findings seen_ counts
 };
 
 }  // namespace

@@ -22,7 +22,12 @@ class JunitReport : public Report {
     std::string line = render_text(d);
     // An input that could not be read is an error; a finding in the data is a failure.
     bool unreadable = d.layer == "wellformed";
-    if (d.severity == Severity::Error) (unreadable ? c.errors : c.failures).push_back({d.code, render_message(d), line});
+    if (d.severity != Severity::Error) return;
+    // The document is written at the end, so what it holds is capped per test case: memory must not follow
+    // the number of findings. Every finding is still counted, and the text and JSON reports list them all.
+    std::vector<Problem>& list = unreadable ? c.errors : c.failures;
+    if (list.size() < kMaxPerCase) list.push_back({d.code, render_message(d), line});
+    else ++c.more;
   }
 
   void on_activity(const std::string& file, const std::string& id, size_t index, Loc at) override {
@@ -52,6 +57,10 @@ class JunitReport : public Report {
         if (c.line) tc.append_attribute("line") = c.line;
         for (const Problem& p : c.failures) add(tc, "failure", p);
         for (const Problem& p : c.errors) add(tc, "error", p);
+        if (c.more)
+          add(tc, c.failures.empty() ? "error" : "failure",
+              {"more", std::to_string(c.more) + " more errors in this activity are not listed here",
+               "see projconv's text or JSON report for all of them"});
         ++t;
         f += !c.failures.empty() && c.errors.empty();
         e += !c.errors.empty();
@@ -82,7 +91,9 @@ class JunitReport : public Report {
     std::string name;
     unsigned line = 0;
     std::vector<Problem> failures, errors;
+    size_t more = 0;  // errors past kMaxPerCase
   };
+  static constexpr size_t kMaxPerCase = 100;
   struct Suite {
     std::map<size_t, Case> cases;  // by activity index; 0 is the file itself
   };
