@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/xml_name.hpp"
+#include "formats/xml_hygiene.hpp"
 
 namespace projconv {
 
@@ -25,6 +26,16 @@ std::string escape_attr(const std::string& v) {
 
 constexpr unsigned kFragmentFlags = pugi::parse_default | pugi::parse_fragment | pugi::parse_comments | pugi::parse_pi |
                                     pugi::parse_ws_pcdata_single;
+
+// XML in a cell passes the same checks as an XML file (pugixml alone lets "--" in a comment, bad names and
+// more through, which the XML writer could then not write back as they were): empty string, or why not.
+std::string parse_fragment(pugi::xml_document& doc, const std::string& xml) {
+  if (HygieneProblem p = check_xml_markup(xml, XmlRules{}); p.code)
+    return "the XML is not well-formed at byte " + std::to_string(p.offset + 1) + ": " + p.detail;
+  pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), kFragmentFlags, pugi::encoding_utf8);
+  if (!r) return std::string("the XML is not well-formed: ") + r.description();
+  return {};
+}
 
 }  // namespace
 
@@ -70,8 +81,7 @@ std::string apply_meta(Header& h, const std::string& key, const std::string& val
   }
   if (key == "#attributes") {
     pugi::xml_document tmp;
-    if (!tmp.load_buffer(value.data(), value.size(), kFragmentFlags, pugi::encoding_utf8) ||
-        std::strcmp(tmp.document_element().name(), "iati-activities") != 0)
+    if (!parse_fragment(tmp, value).empty() || std::strcmp(tmp.document_element().name(), "iati-activities") != 0)
       return "#attributes must hold one <iati-activities/> element with the root's attributes";
     for (pugi::xml_attribute a : tmp.document_element().attributes()) {
       if (root.attribute(a.name())) return std::string("the root attribute @") + a.name() + " is given twice";
@@ -81,14 +91,13 @@ std::string apply_meta(Header& h, const std::string& key, const std::string& val
   }
   if (key == "#prolog" || key == "#before" || key == "#after") {
     pugi::xml_document tmp;
-    pugi::xml_parse_result r = tmp.load_buffer(value.data(), value.size(), kFragmentFlags, pugi::encoding_utf8);
-    if (!r) return std::string("the XML is not well-formed: ") + r.description();
+    if (std::string why = parse_fragment(tmp, value); !why.empty()) return why;
     // What stands before the root can only be comments and processing instructions; activities come from rows.
     for (pugi::xml_node n : tmp.children()) {
       if (key == "#prolog" && n.type() != pugi::node_comment && n.type() != pugi::node_pi)
         return "#prolog may hold only comments and processing instructions";
-      if (key != "#prolog" && (n.find_node([](pugi::xml_node d) { return std::strcmp(d.name(), "iati-activity") == 0; }) ||
-                               std::strcmp(n.name(), "iati-activity") == 0))
+      // Only the root's own children are activities; one nested in a foreign element is that element's data.
+      if (key != "#prolog" && std::strcmp(n.name(), "iati-activity") == 0)
         return key + " may not hold an iati-activity: each activity is a row";
     }
     for (pugi::xml_node n : tmp.children()) {
@@ -107,8 +116,7 @@ std::string wrap_fragment(const std::string& at, const std::string& xml) {
 
 std::string unwrap_fragments(const std::string& cell, std::vector<Fragment>& out) {
   pugi::xml_document doc;
-  pugi::xml_parse_result r = doc.load_buffer(cell.data(), cell.size(), kFragmentFlags, pugi::encoding_utf8);
-  if (!r) return std::string("the XML is not well-formed: ") + r.description();
+  if (std::string why = parse_fragment(doc, cell); !why.empty()) return why;
   for (pugi::xml_node f : doc.children("fragment")) {
     CellPath p;
     std::string why = parse_path(f.attribute("at").value(), p);

@@ -59,6 +59,7 @@ size_t flatten_element(pugi::xml_node el, const ElementDef* def, std::vector<Ste
   if (has_text && !text.empty() && (!has_children || !blank)) out.cells.push_back({{steps, ""}, text});
   std::string order;
   size_t narratives = 0;
+  bool fragment_only = false;
   for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling()) {
     if (c.type() == pugi::node_comment || c.type() == pugi::node_pi) {
       out.fragments.push_back({steps, serialize_xml(c)});
@@ -82,12 +83,15 @@ size_t flatten_element(pugi::xml_node el, const ElementDef* def, std::vector<Ste
       if (narratives++) order += ' ';
       order += narrative_label(s);
     }
+    bool narrative = s.narrative;
     steps.push_back(std::move(s));
+    size_t cells_before = out.cells.size();
     if (flatten_element(c, cd, steps, out) == 0) out.fragments.push_back({steps, "<" + std::string(name) + "/>"});
+    if (narrative && out.cells.size() == cells_before) fragment_only = true;
     steps.pop_back();
   }
   if (!empty_attrs.empty()) out.fragments.push_back({steps, "<" + std::string(el.name()) + empty_attrs + "/>"});
-  if (narratives > 1) out.orders.push_back({steps, order});
+  if (narratives > 1) out.orders.push_back({steps, order, fragment_only});
   return out.cells.size() + out.fragments.size() - before;
 }
 

@@ -53,6 +53,8 @@ struct Fragment {
 struct NarrativeOrder {
   std::vector<Step> at;  // the element holding the narratives
   std::string order;     // e.g. "fr en"; `-` is a narrative without language, `fr#2` the second in French
+  // Some narrative has no cell of its own (only a fragment makes it), so column order cannot place it.
+  bool always = false;
 };
 
 struct FlatRecord {

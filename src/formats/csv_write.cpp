@@ -79,7 +79,7 @@ void order_cells(const FlatRecord& fr, ColumnOrder& order, std::vector<Cell>& ou
       keys.emplace_back(order.lang_rank(lang), ord);
       i = j + 1;
     }
-    if (!std::is_sorted(keys.begin(), keys.end())) out.push_back({{o.at, "#order"}, o.order});
+    if (o.always || !std::is_sorted(keys.begin(), keys.end())) out.push_back({{o.at, "#order"}, o.order});
   }
 }
 
