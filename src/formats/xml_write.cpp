@@ -8,10 +8,20 @@ namespace projconv {
 
 namespace {
 
+// pugixml writes a carriage return in text as it is, and a parser then reads it as a line feed. The writer
+// itself only ever emits "\n", and comments and CDATA cannot hold a CR here (parsing normalised it, and JSON
+// comments with one are refused), so every CR in the stream is data: it goes out as a character reference.
 class OutputAdapter : public pugi::xml_writer {
  public:
   explicit OutputAdapter(Output& out) : out_(out) {}
-  void write(const void* data, size_t size) override { out_.write(std::string_view(static_cast<const char*>(data), size)); }
+  void write(const void* data, size_t size) override {
+    std::string_view s(static_cast<const char*>(data), size);
+    for (size_t cr; (cr = s.find('\r')) != std::string_view::npos; s.remove_prefix(cr + 1)) {
+      out_.write(s.substr(0, cr));
+      out_.write("&#13;");
+    }
+    out_.write(s);
+  }
 
  private:
   Output& out_;
