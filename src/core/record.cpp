@@ -95,4 +95,29 @@ std::string Record::path_of(pugi::xml_node owner, pugi::xml_attribute a) const {
   return path_of(owner) + "/@" + a.name();
 }
 
+// Whitespace-only text beside child elements is formatting, and pugixml drops it when it is written as
+// whitespace; written as character references (&#10;) it would stay, and then not survive being written
+// out again. So it is dropped however it is written. Text of an element without children is always kept.
+// Iterative: nothing recurses on input depth.
+void drop_formatting_text(pugi::xml_node root) {
+  auto blank = [](const char* s) { return std::string_view(s).find_first_not_of(" \t\r\n") == std::string_view::npos; };
+  pugi::xml_node n = root;
+  while (n) {
+    if (n.type() == pugi::node_element && n.first_child()) {
+      if (n.find_child([](pugi::xml_node c) { return c.type() == pugi::node_element; }))
+        for (pugi::xml_node c = n.first_child(), next; c; c = next) {
+          next = c.next_sibling();
+          if (c.type() == pugi::node_pcdata && blank(c.value())) n.remove_child(c);
+        }
+      if (n.first_child()) {
+        n = n.first_child();
+        continue;
+      }
+    }
+    while (n && n != root && !n.next_sibling()) n = n.parent();
+    if (!n || n == root) break;
+    n = n.next_sibling();
+  }
+}
+
 }  // namespace projconv

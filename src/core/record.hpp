@@ -85,6 +85,10 @@ class NullSink : public Sink {
   void end(const Header&) override {}
 };
 
+// Removes whitespace-only text beside child elements (formatting), in every reader alike, so that a tree
+// means the same whichever format it came from and whatever it is written to next.
+void drop_formatting_text(pugi::xml_node root);
+
 // Line and column of byte `off` in `text`, counting from `start` (columns in code points).
 Loc advance_loc(Loc start, std::string_view text, size_t off);
 

@@ -252,6 +252,7 @@ ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt
     if (!rr.apply_row(r, row, hs, opt.file, {}, nullptr)) ok = false;
     rr.finish_record(r);
     order_by_schema(r.activity(), opt.schema->activity());  // column order is not element order
+    drop_formatting_text(r.activity());
     out.record(r);
   }
   if (csv.failed()) return ReadResult::DataError;
@@ -441,6 +442,7 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
     }
     rr.finish_record(r);
     order_by_schema(r.activity(), opt.schema->activity());  // column order is not element order
+    drop_formatting_text(r.activity());
     out.record(r);
     main->has_row = main->csv->next(arow);
   }

@@ -476,6 +476,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       ++record_.index;
       // Member order in JSON is not element order: put the tree in schema order before anyone checks it.
       order_by_schema(record_.activity(), opt_.schema ? opt_.schema->activity() : nullptr);
+      drop_formatting_text(record_.activity());
       out_.record(record_);
     } else if (f.kind == Kind::Root) {
       ensure_begun();

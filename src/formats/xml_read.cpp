@@ -489,6 +489,7 @@ ReadResult XmlScanner::emit_activity(std::string_view text, Loc at) {
   r.where.set_xml(text, at, act.name() - act.offset_debug());
   r.wrap(header_.root());
   if (HygieneProblem p = check_tree(r.activity(), root_scope_, rules_); p.code) return tree_problem(p, r.where);
+  drop_formatting_text(r.activity());
   ensure_begun();
   out_.record(r);
   return ReadResult::Ok;
