@@ -374,10 +374,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       // repeated attribute cannot be, so only that one is an error.
       if (skipping_ || k.empty() || k[0] != '@') {
         d.fact("detail", "JSON does not say which one counts, so projconv keeps both, in order: remove or rename one");
-        d.file = opt_.file;
-        d.loc = at_;
-        if (in_record() && !skipping_) d.activity = record_.identifier();
-        rep_.report(std::move(d));
+        note(std::move(d));
       } else {
         d.severity = Severity::Error;
         d.fact("detail", "an attribute holds one value, so projconv cannot keep both: remove or rename one");
@@ -614,12 +611,18 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool shape(std::string detail) { return report(make_diag("json-shape").fact("detail", std::move(detail))); }
 
   // Reports a finding at the current value and skips the rest of the data; returns false, for "not built".
-  bool report(Diagnostic d) {
+  // Reports a finding at the current value; reading goes on as before (a warning).
+  void note(Diagnostic d) {
     d.file = opt_.file;
     d.loc = at_;
     // While skipping, activities are no longer followed: a later finding cannot name one.
     if (in_record() && !skipping_) d.activity = record_.identifier();
     rep_.report(std::move(d));
+  }
+
+  // Reports an error, after which nothing more is built (the text is still read to its end).
+  bool report(Diagnostic d) {
+    note(std::move(d));
     failed_ = true;
     skipping_ = true;
     return false;
