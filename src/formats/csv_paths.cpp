@@ -105,9 +105,16 @@ bool all_digits(std::string_view s) {
 }  // namespace
 
 std::string serialize_xml(pugi::xml_node n) {
+  // A carriage return in text would come back as a line feed when the fragment is parsed: as in the XML
+  // writer, it goes out as a character reference (comments cannot hold one: parsing normalised it).
   struct W : pugi::xml_writer {
     std::string s;
-    void write(const void* d, size_t n) override { s.append(static_cast<const char*>(d), n); }
+    void write(const void* d, size_t n) override {
+      for (const char *p = static_cast<const char*>(d), *e = p + n; p != e; ++p) {
+        if (*p == '\r') s += "&#13;";
+        else s += *p;
+      }
+    }
   } w;
   n.print(w, "", pugi::format_raw, pugi::encoding_utf8);
   return w.s;
