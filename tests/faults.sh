@@ -158,6 +158,26 @@ done
 check "output is the input (read through a symlink)" 2 "the output 'in.xml' is the input file" in.xml \
   "$bin" --no-validate link.json in.xml --from xml
 
+# --- a package replaced: the old one goes, the new one is whole, a folder left by an earlier crash is no bar ---
+replace_package() {  # LABEL: converts the seed over an old package in pkg/ and checks the result
+  local label=$1 problems=() code
+  "$bin" --no-validate "$seed" pkg/ >/dev/null 2>"$work/err"
+  code=$?
+  [ "$code" = 0 ] || problems+=("exit $code, expected 0")
+  [ "$(fingerprint pkg)" = "$(fingerprint fresh)" ] || problems+=("pkg/ is not the new package")
+  report "$label (exit $code)" "${problems[@]}" || sed 's/^/    stderr: /' "$work/err" | head -5
+}
+"$bin" --no-validate "$seed" fresh/ 2>/dev/null
+rm -rf pkg && cp -r oldpkg pkg && echo stale >pkg/stale.csv
+replace_package "a package over an old package"
+left=$(leftovers .)
+report "nothing left beside the replaced package" ${left:+"left behind: $left"}
+rm -rf pkg && cp -r oldpkg pkg && echo stale >pkg/stale.csv && mkdir -p pkg.projconv-old && echo crash >pkg.projconv-old/_meta.csv
+replace_package "a package over an old one, beside a folder a crash left"
+[ "$(cat pkg.projconv-old/_meta.csv 2>/dev/null)" = crash ] ||
+  report "the folder a crash left is not ours to remove" "it changed"
+rm -rf pkg pkg.projconv-old fresh
+
 # --- stdout closed early ------------------------------------------------------------------------------------
 # head -c1 quits after a byte; the rest of the output (far over the 64 KiB pipe buffer) has nowhere to go.
 to_head() { "$bin" --no-validate big.xml - --to json | head -c1 >/dev/null; return "${PIPESTATUS[0]}"; }

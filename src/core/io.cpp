@@ -491,18 +491,33 @@ Output& DirOutput::file(const std::string& name) {
 
 void DirOutput::commit() {
   for (auto& f : files_) f->commit();
-  // Swap the folders: the old package (if any) goes aside, the new one takes its name, the old is removed.
   // A signal now would leave the target missing or the old package half removed: it waits until the end.
   SignalsHeld held;
   struct stat st {};
-  std::string old;
-  if (::stat(target_.c_str(), &st) == 0) {
-    old = target_ + ".projconv-old";
-    if (::rename(target_.c_str(), old.c_str()) != 0) throw IoError(target_ + ": cannot replace: " + errno_text(errno));
-  }
-  if (::rename(temp_.c_str(), target_.c_str()) != 0) {
-    if (!old.empty()) ::rename(old.c_str(), target_.c_str());
+  std::string old;  // where the old package ends up, to be removed once the new one has its name
+  if (::stat(target_.c_str(), &st) != 0) {
+    if (::rename(temp_.c_str(), target_.c_str()) != 0)
+      throw IoError(target_ + ": cannot replace: " + errno_text(errno));
+  } else if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
+    old = temp_;  // one atomic swap: the target is never missing
+  } else if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
     throw IoError(target_ + ": cannot replace: " + errno_text(errno));
+  } else {
+    // The file system cannot swap: move the old package aside under a fresh name (a folder left by a crash
+    // under an earlier name does not block this), then put the new one in its place.
+    std::string aside = target_ + ".projconv-old-XXXXXX";
+    if (!::mkdtemp(aside.data())) throw IoError(target_ + ": cannot replace: " + errno_text(errno));
+    if (::rename(target_.c_str(), aside.c_str()) != 0) {
+      int err = errno;
+      ::rmdir(aside.c_str());
+      throw IoError(target_ + ": cannot replace: " + errno_text(err));
+    }
+    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+      int err = errno;
+      ::rename(aside.c_str(), target_.c_str());
+      throw IoError(target_ + ": cannot replace: " + errno_text(err));
+    }
+    old = aside;
   }
   committed_ = true;
   for (int& slot : cleanup_slots_) cleanup_drop(slot);
