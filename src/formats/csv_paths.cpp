@@ -72,6 +72,12 @@ size_t flatten_element(pugi::xml_node el, const ElementDef* def, std::vector<Ste
     if (!cd) {  // unknown or foreign: kept whole, addressed by its position among same-name siblings
       s.ordinal = 1;
       for (pugi::xml_node p = c.previous_sibling(name); p; p = p.previous_sibling(name)) ++s.ordinal;
+      // A narrative where the schema has none: narrative[*][N], since a bare narrative[N] means the Nth
+      // narrative without a language and would not find this one again once its xml:lang is merged back.
+      if (is_narrative(name)) {
+        s.narrative = true;
+        s.lang = "*";
+      }
       steps.push_back(std::move(s));
       out.fragments.push_back({steps, serialize_xml(c)});
       steps.pop_back();
@@ -168,7 +174,7 @@ std::string format_path(const CellPath& p, const ElementDef* base, bool ordinals
     out += s.name;
     const ElementDef* cd = def ? def->child(s.name) : nullptr;
     if (s.narrative) {
-      if (!s.lang.empty()) out += "[" + encode_lang(s.lang) + "]";
+      if (!s.lang.empty()) out += "[" + (s.lang == "*" ? s.lang : encode_lang(s.lang)) + "]";
       if (s.ordinal > 1) out += "[" + std::to_string(s.ordinal) + "]";
     } else if ((ordinals && (!cd || cd->repeats())) || s.ordinal > 1) {
       out += "[" + std::to_string(s.ordinal) + "]";
