@@ -361,6 +361,9 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
     else tables.push_back(std::move(t));
   }
   if (!main) return fail("csv-package", "the package has no activity.csv", dir);
+  // Fragments go into elements the cells made: _xml.csv (first by name) is applied last, as the wide
+  // file's #xml column is, or a fragment would make an element the cells then put after it.
+  std::stable_partition(tables.begin(), tables.end(), [](const auto& t) { return !t->fragments; });
   out.begin(header);
   Record r;
   std::unordered_set<std::string> passed;  // activity ordinals already assembled

@@ -256,7 +256,11 @@ class PackageWriter : public Sink {
       row.resize(t.cols.columns().size());
       row[t.cols.index(format_path(tc.column, tc.def, false))] = safe_value(c->path, act, c->value, opt_.csv_safe);
     }
-    std::string id = safe_value({{{"iati-identifier", 1, false, {}}}, ""}, act, r.identifier(), opt_.csv_safe);
+    // The key column holds iati-identifier's whole text, as its cell would (all of its text pieces when
+    // it has child elements too), since the reader takes the text from it.
+    std::string id;
+    for (const Cell& c : flat_.cells)
+      if (is_identifier(c.path)) id = safe_value(c.path, act, c.value, opt_.csv_safe);
     std::string ordinal = std::to_string(r.index);
     for (auto& [name, keyed] : rows) {
       Table& t = tables_.at(name);
