@@ -136,6 +136,9 @@ TableCell split_for_table(const CellPath& p, const ElementDef* activity) {
   const ElementDef* def = activity;
   for (size_t i = 0; i < p.steps.size(); ++i) {
     const ElementDef* cd = def ? def->child(p.steps[i].name) : nullptr;
+    // A table's key holds ordinals for repeatable steps only: below a second copy of an element that
+    // should occur once (conditions[2]), the cell stays in the table above, its path spelled in full.
+    if (cd && !cd->repeats() && p.steps[i].ordinal > 1) break;
     if (cd && cd->repeats() && !p.steps[i].narrative) {
       cut = i + 1;
       t.def = cd;
