@@ -32,7 +32,7 @@ constexpr unsigned kFragmentFlags = pugi::parse_default | pugi::parse_fragment |
 std::string parse_fragment(pugi::xml_document& doc, const std::string& xml) {
   if (HygieneProblem p = check_xml_markup(xml, XmlRules{}); p.code)
     return "the XML is not well-formed at byte " + std::to_string(p.offset + 1) + ": " + p.detail;
-  pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), kFragmentFlags, pugi::encoding_utf8);
+  pugi::xml_parse_result r = load_xml_piece(doc, xml, kFragmentFlags);
   if (!r) return std::string("the XML is not well-formed: ") + r.description();
   return {};
 }

@@ -290,12 +290,17 @@ std::string unflatten_cell(pugi::xml_node activity, const Cell& c) {
   return {};
 }
 
+pugi::xml_parse_result load_xml_piece(pugi::xml_document& doc, std::string_view xml, unsigned flags) {
+  if (!xml.starts_with("\xEF\xBB\xBF")) return doc.load_buffer(xml.data(), xml.size(), flags, pugi::encoding_utf8);
+  std::string kept = "&#xFEFF;" + std::string(xml.substr(3));
+  return doc.load_buffer(kept.data(), kept.size(), flags, pugi::encoding_utf8);
+}
+
 std::string unflatten_fragment(pugi::xml_node activity, const Fragment& f) {
   pugi::xml_document doc;
-  pugi::xml_parse_result r = doc.load_buffer(f.xml.data(), f.xml.size(),
-                                             pugi::parse_default | pugi::parse_fragment | pugi::parse_comments |
-                                                 pugi::parse_pi | pugi::parse_ws_pcdata_single,
-                                             pugi::encoding_utf8);
+  pugi::xml_parse_result r = load_xml_piece(doc, f.xml,
+                                            pugi::parse_default | pugi::parse_fragment | pugi::parse_comments |
+                                                pugi::parse_pi | pugi::parse_ws_pcdata_single);
   if (!r) return std::string("the XML fragment is not well-formed: ") + r.description();
   pugi::xml_node el = ensure_path(activity, f.at);
   pugi::xml_node top = doc.first_child();

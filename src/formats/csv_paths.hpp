@@ -71,6 +71,9 @@ void flatten(pugi::xml_node activity, const ElementDef* def, FlatRecord& out);
 // Returns an empty string on success, or what is wrong with a cell (for a located diagnostic).
 std::string unflatten_cell(pugi::xml_node activity, const Cell& c);
 std::string unflatten_fragment(pugi::xml_node activity, const Fragment& f);
+// Parses a piece of XML from a cell. pugixml skips a leading U+FEFF as a byte order mark; in a cell it is
+// text, so it is kept.
+pugi::xml_parse_result load_xml_piece(pugi::xml_document& doc, std::string_view xml, unsigned flags);
 void apply_narrative_order(pugi::xml_node activity, const NarrativeOrder& o);
 
 // The element at `steps` under `root`, created (with any missing earlier siblings) when absent.
