@@ -8,6 +8,7 @@
 
 #include "formats/csv_codec.hpp"
 #include "formats/csv_layout.hpp"
+#include "formats/xml_hygiene.hpp"
 #include "formats/format.hpp"
 #include "formats/tree_order.hpp"
 
@@ -152,9 +153,30 @@ class CsvRecordReader {
   }
 
   // Applies what had to wait for the whole record (narrative order cells).
-  void finish_record(Record& r) {
+  // Applies the narrative orders; false (reported) when what the cells built breaks the namespace rules the
+  // XML reader applies (an element prefixed xmlns, say), as XML written from it could not be read back.
+  bool finish_record(Record& r, const std::string& file) {
     for (const NarrativeOrder& o : orders_) apply_narrative_order(r.activity(), o);
     orders_.clear();
+    HygieneProblem p = check_built_tree(r.activity().parent(), r.activity());
+    if (!p.code || p.node == r.activity().parent()) return true;  // the root's own: file_level_ok says it
+    Diagnostic d = make_diag(p.code).fact("detail", p.detail);
+    d.file = file;
+    d.loc = p.attr ? r.where.locate(p.attr) : r.where.locate(p.node);
+    d.activity = r.identifier();
+    rep_.report(std::move(d));
+    return false;
+  }
+
+  // The same for the file-level values: the root's declarations, then what stands beside the activities.
+  bool file_level_ok(const Header& h, pugi::xml_node first, const std::string& file) {
+    HygieneProblem p = check_built_tree(h.root(), first);
+    if (!p.code) return true;
+    Diagnostic d = make_diag(p.code).fact("detail", p.detail);
+    d.file = file;
+    d.loc = {1, 1};
+    rep_.report(std::move(d));
+    return false;
   }
 
   std::string raw_heading(size_t i) const {
@@ -250,13 +272,19 @@ ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt
     ++r.index;
     r.where.set(r.activity().internal_object(), {static_cast<uint32_t>(row.line), 1});  // the row, for whole-activity findings
     if (!rr.apply_row(r, row, hs, opt.file, {}, nullptr)) ok = false;
-    rr.finish_record(r);
+    if (!rr.finish_record(r, opt.file)) {
+      ok = false;
+      continue;
+    }
     order_by_schema(r.activity(), opt.schema->activity());  // column order is not element order
     drop_formatting_text(r.activity());
     out.record(r);
   }
   if (csv.failed()) return ReadResult::DataError;
   if (!begun) out.begin(header);
+  if (!rr.file_level_ok(header, header.root().first_child(), opt.file) ||
+      !rr.file_level_ok(header, trailer.root().first_child(), opt.file))
+    ok = false;
   out.end(trailer);
   return ok ? ReadResult::Ok : ReadResult::DataError;
 }
@@ -443,10 +471,13 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
         t->has_row = t->csv->next(t->row);
       }
     }
-    rr.finish_record(r);
-    order_by_schema(r.activity(), opt.schema->activity());  // column order is not element order
-    drop_formatting_text(r.activity());
-    out.record(r);
+    if (rr.finish_record(r, main->file)) {
+      order_by_schema(r.activity(), opt.schema->activity());  // column order is not element order
+      drop_formatting_text(r.activity());
+      out.record(r);
+    } else {
+      ok = false;
+    }
     main->has_row = main->csv->next(arow);
   }
   // Rows left over belong to no activity, or came out of order.
@@ -466,6 +497,10 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
   if (main->csv->failed()) ok = false;
   for (auto& t : tables)
     if (t->csv->failed()) ok = false;
+  std::string meta = dir + "/_meta.csv";
+  if (!rr.file_level_ok(header, header.root().first_child(), meta) ||
+      !rr.file_level_ok(header, trailer.root().first_child(), meta))
+    ok = false;
   out.end(trailer);
   return ok ? ReadResult::Ok : ReadResult::DataError;
 }

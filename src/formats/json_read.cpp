@@ -11,6 +11,7 @@
 #include "formats/format.hpp"
 #include "formats/json_form.hpp"
 #include "formats/tree_order.hpp"
+#include "formats/xml_hygiene.hpp"
 
 namespace projconv {
 
@@ -469,6 +470,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     stack_.pop_back();
     if (f.kind == Kind::Element || f.kind == Kind::Root) --depth_;
     if (f.kind == Kind::Element && f.activity) {
+      if (!namespaces_ok(record_.activity().parent(), record_.activity(), record_.where)) return;
       in_activity_ = false;
       ++record_.index;
       // Member order in JSON is not element order: put the tree in schema order before anyone checks it.
@@ -476,6 +478,10 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       drop_formatting_text(record_.activity());
       out_.record(record_);
     } else if (f.kind == Kind::Root) {
+      // The root and what stands beside the activities (before them, then after them).
+      if (!namespaces_ok(header_.root(), header_.root().first_child(), header_.where) ||
+          !namespaces_ok(header_.root(), trailer_.root().first_child(), header_.where))
+        return;
       ensure_begun();
       root_done_ = true;
     }
@@ -606,6 +612,17 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     std::string member = !stack_.empty() && stack_.back().kind == Kind::Array ? "each item of \"" + stack_.back().name + "\""
                                                                               : "\"" + shown(key_) + "\"";
     return shape(member + " must be a string or a number, not " + what);
+  }
+
+  // The Namespaces in XML rules the XML reader applies (no element prefixed xmlns, no xmlns:xmlns, no
+  // prefix used after xmlns:p="" unbinds it, no attribute twice through two prefixes for one URI): a tree
+  // that breaks them could not be written as XML and read back.
+  bool namespaces_ok(pugi::xml_node decls, pugi::xml_node first, const SourceMap& where) {
+    HygieneProblem p = check_built_tree(decls, first);
+    if (!p.code || (p.node == decls && in_record())) return true;  // the root's own: said at the root's end
+    Loc l = p.attr ? where.locate(p.attr) : where.locate(p.node);
+    if (l.known()) at_ = l;  // else the end of the object just read
+    return report(make_diag(p.code).fact("detail", p.detail));
   }
 
   bool shape(std::string detail) { return report(make_diag("json-shape").fact("detail", std::move(detail))); }

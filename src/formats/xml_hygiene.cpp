@@ -640,4 +640,11 @@ HygieneProblem check_tree(pugi::xml_node first, NsScope& scope, const XmlRules& 
   return {};
 }
 
+HygieneProblem check_built_tree(pugi::xml_node decls, pugi::xml_node first) {
+  NsScope scope;
+  HygieneProblem p = check_element(decls, scope, XmlRules{});
+  if (!p.code && first) p = check_tree(first, scope, XmlRules{});
+  return p;
+}
+
 }  // namespace projconv

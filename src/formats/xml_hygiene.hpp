@@ -61,5 +61,9 @@ class NsScope {
 HygieneProblem check_element(pugi::xml_node el, NsScope& scope, const XmlRules& rules);
 // check_element for every element under `first` and its following siblings; `scope` is left as it was.
 HygieneProblem check_tree(pugi::xml_node first, NsScope& scope, const XmlRules& rules);
+// For trees built from JSON or CSV: the declarations on `decls` (the root), then `first`, its siblings and
+// everything under them, by the rules of an XML 1.0 file, so that what is built can be written as XML and
+// read back.
+HygieneProblem check_built_tree(pugi::xml_node decls, pugi::xml_node first);
 
 }  // namespace projconv
