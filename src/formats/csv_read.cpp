@@ -152,8 +152,7 @@ class CsvRecordReader {
     return ok;
   }
 
-  // Applies what had to wait for the whole record (narrative order cells).
-  // Applies the narrative orders; false (reported) when what the cells built breaks the namespace rules the
+  // Applies what had to wait for the whole record (narrative order cells); false (reported) when what the cells built breaks the namespace rules the
   // XML reader applies (an element prefixed xmlns, say), as XML written from it could not be read back.
   bool finish_record(Record& r, const std::string& file) {
     for (const NarrativeOrder& o : orders_) apply_narrative_order(r.activity(), o);
