@@ -159,21 +159,21 @@ class CsvRecordReader {
     orders_.clear();
     HygieneProblem p = check_built_tree(r.activity().parent(), r.activity());
     if (!p.code || p.node == r.activity().parent()) return true;  // the root's own: file_level_ok says it
-    Diagnostic d = make_diag(p.code).fact("detail", p.detail);
-    d.file = file;
-    d.loc = p.attr ? r.where.locate(p.attr) : r.where.locate(p.node);
-    d.activity = r.identifier();
-    rep_.report(std::move(d));
-    return false;
+    return problem(p, file, p.attr ? r.where.locate(p.attr) : r.where.locate(p.node), r.identifier());
   }
 
   // The same for the file-level values: the root's declarations, then what stands beside the activities.
   bool file_level_ok(const Header& h, pugi::xml_node first, const std::string& file) {
     HygieneProblem p = check_built_tree(h.root(), first);
-    if (!p.code) return true;
+    return !p.code || problem(p, file, {1, 1}, {});
+  }
+
+  // Reports a namespace problem; false.
+  bool problem(const HygieneProblem& p, const std::string& file, Loc loc, std::string activity) {
     Diagnostic d = make_diag(p.code).fact("detail", p.detail);
     d.file = file;
-    d.loc = {1, 1};
+    d.loc = loc;
+    d.activity = std::move(activity);
     rep_.report(std::move(d));
     return false;
   }
