@@ -40,6 +40,9 @@ ElementShape shape_of(pugi::xml_node el, const ElementDef* def) {
         s.text += c.value();
         has_chardata = true;
         break;
+      // A processing instruction is dropped on the way to JSON (pi-dropped), so it cannot shape the value:
+      // text around it is one string, as it is once read back.
+      case pugi::node_pi: break;
       default: has_other = true; break;
     }
   }
