@@ -4,8 +4,9 @@ set -euo pipefail
 
 pkgs=(g++ cmake ninja-build pkg-config libpugixml-dev rapidjson-dev libcsv-dev libcli11-dev catch2
       libxml2-utils python3 python3-jsonschema)
-# --hardening: clang with its sanitizer and libFuzzer runtimes, for tools/sanitize.sh and tools/fuzz.
-[ "${1:-}" = "--hardening" ] && pkgs+=(clang libclang-rt-14-dev)
+# --hardening: clang with its sanitizer and libFuzzer runtimes, for tools/sanitize.sh and tools/fuzz, and
+# llvm's coverage tools for tools/fuzz_coverage.sh.
+[ "${1:-}" = "--hardening" ] && pkgs+=(clang libclang-rt-14-dev llvm)
 
 missing=()
 for p in "${pkgs[@]}"; do
