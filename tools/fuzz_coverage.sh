@@ -13,12 +13,6 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(xml json csv)
 build="${COV_BUILD:-build-fuzzcov}"
 corpus="${FUZZ_CORPUS:-build-fuzz/corpus}"
-profdata=$(command -v llvm-profdata || command -v llvm-profdata-14 || true)
-llvmcov=$(command -v llvm-cov || command -v llvm-cov-14 || true)
-if [ -z "$profdata" ] || [ -z "$llvmcov" ]; then
-  echo "fuzz_coverage: llvm-profdata and llvm-cov are needed (bash tools/setup.sh --hardening installs them)" >&2
-  exit 2
-fi
 for fmt in "${targets[@]}"; do
   if [ ! -d "$corpus/$fmt" ]; then
     echo "fuzz_coverage: no corpus in $corpus/$fmt (run bash tools/fuzz first)" >&2
@@ -27,6 +21,12 @@ for fmt in "${targets[@]}"; do
 done
 
 bash tools/setup.sh --hardening
+profdata=$(command -v llvm-profdata || command -v llvm-profdata-14 || true)
+llvmcov=$(command -v llvm-cov || command -v llvm-cov-14 || true)
+if [ -z "$profdata" ] || [ -z "$llvmcov" ]; then
+  echo "fuzz_coverage: llvm-profdata and llvm-cov are needed (Debian package llvm)" >&2
+  exit 2
+fi
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
       -DPROJCONV_FUZZ=ON -DPROJCONV_COVERAGE=ON >/dev/null
 cmake --build "$build" --target "${targets[@]/#/fuzz_}"
