@@ -142,3 +142,28 @@ TEST_CASE("a UTF-8 byte order mark is accepted in XML and JSON, and never part o
   CHECK(j.result == ReadResult::Ok);
   CHECK(j.text == test::read_file(PROJCONV_SOURCE_DIR "/fixtures/seed/seed.json"));
 }
+
+TEST_CASE("findings on 100000 siblings on one line keep exact positions and paths", "[limits]") {
+  // One line, so every position counts code points from the activity's start; each path counts the
+  // transactions before it. Counted afresh per finding, this would not finish.
+  const int n = 100000;
+  std::string xml = "<iati-activities version='2.03'><iati-activity><iati-identifier>XM-1</iati-identifier>";
+  std::vector<size_t> at;  // byte offset (= code point offset: all ASCII) of each bad code's value
+  for (int i = 0; i < n; ++i) {
+    xml += "<transaction><transaction-type code='";
+    at.push_back(xml.size());
+    xml += "99'/></transaction>";
+  }
+  xml += "</iati-activity></iati-activities>";
+  test::Validated v = test::validate_text(xml, "structure,codelists");
+  std::vector<const Diagnostic*> unknown;
+  for (const Diagnostic& d : v.diags)
+    if (d.code == "codelist-unknown") unknown.push_back(&d);
+  REQUIRE(unknown.size() == static_cast<size_t>(n));
+  for (int i : {0, 1, 49999, n - 1}) {
+    const Diagnostic& d = *unknown[static_cast<size_t>(i)];
+    CHECK(d.loc.line == 1);
+    CHECK(d.loc.col == at[static_cast<size_t>(i)] + 1);
+    CHECK(d.path == "/iati-activities/iati-activity[1]/transaction[" + std::to_string(i + 1) + "]/transaction-type[1]/@code");
+  }
+}

@@ -53,10 +53,13 @@ void Validator::record(Record& r) {
   ++activities_;
   size_t errors_before = rep_.errors;
   bool activity = r.activity().name() == std::string_view("iati-activity");
-  if (opt_.layers.structure && activity) structure_.check_record(r, file_, rep_);
-  if (opt_.layers.codelists) Codelists::builtin().check(r, file_, rep_);
-  for (const RuleSet* rs : rules_) rs->check(r, file_, rep_);
-  if (opt_.layers.rules && opt_.builtin_rules && activity) check_identifier(r);
+  {
+    ReadOnlyTree fixed(r);  // the checks only read the tree; the next sink may change it
+    if (opt_.layers.structure && activity) structure_.check_record(r, file_, rep_);
+    if (opt_.layers.codelists) Codelists::builtin().check(r, file_, rep_);
+    for (const RuleSet* rs : rules_) rs->check(r, file_, rep_);
+    if (opt_.layers.rules && opt_.builtin_rules && activity) check_identifier(r);
+  }
   if (rep_.errors > errors_before) ++invalid_;
   rep_.activity_checked(file_, r.identifier(), r.index, r.where.locate(r.activity()));
   if (next_) next_->record(r);

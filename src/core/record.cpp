@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
+#include <tuple>
 #include <vector>
 
 namespace projconv {
@@ -27,15 +29,27 @@ void SourceMap::set_xml(std::string_view text, Loc start, const char* buffer) {
   xml_text_ = text;
   xml_start_ = start;
   xml_buffer_ = buffer;
+  counted_.clear();
 }
 
 void SourceMap::clear() {
   xml_text_ = {};
   xml_buffer_ = nullptr;
   table_.clear();
+  counted_.clear();
 }
 
-Loc SourceMap::at_offset(size_t off) const { return advance_loc(xml_start_, xml_text_, off); }
+// Counting is additive (lines and code points from a known position on), so any earlier answer is a start.
+Loc SourceMap::at_offset(size_t off) const {
+  off = std::min(off, xml_text_.size());
+  auto after = counted_.upper_bound(off);
+  size_t from = 0;
+  Loc loc = xml_start_;
+  if (after != counted_.begin()) std::tie(from, loc) = *std::prev(after);
+  loc = advance_loc(loc, xml_text_.substr(from), off - from);
+  if (off != from) counted_.emplace_hint(after, off, loc);
+  return loc;
+}
 
 Loc SourceMap::locate(pugi::xml_node n) const {
   if (!table_.empty()) {
@@ -82,13 +96,28 @@ std::string Record::path_of(pugi::xml_node n) const {
   pugi::xml_node act = activity();
   for (; n && n != act; n = n.parent()) {
     if (n.type() != pugi::node_element) continue;
-    size_t pos = 1;
-    for (pugi::xml_node s = n.previous_sibling(n.name()); s; s = s.previous_sibling(n.name())) ++pos;
+    uint32_t pos = position_among_siblings(n);
     steps.push_back(std::string(n.name()) + "[" + std::to_string(pos) + "]");
   }
   std::string out = "/" + std::string(root().name()) + "/" + act.name() + "[" + std::to_string(index) + "]";
   for (auto it = steps.rbegin(); it != steps.rend(); ++it) out += "/" + *it;
   return out;
+}
+
+uint32_t Record::position_among_siblings(pugi::xml_node n) const {
+  if (!tree_fixed_) {
+    uint32_t pos = 1;  // elements only, as XPath counts: a processing instruction may share the name
+    for (pugi::xml_node s = n.previous_sibling(); s; s = s.previous_sibling())
+      if (s.type() == pugi::node_element && std::strcmp(s.name(), n.name()) == 0) ++pos;
+    return pos;
+  }
+  auto it = positions_.find(n.internal_object());
+  if (it != positions_.end()) return it->second;
+  // First question about this parent: number all of its element children at once.
+  std::unordered_map<std::string_view, uint32_t> seen;
+  for (pugi::xml_node c = n.parent().first_child(); c; c = c.next_sibling())
+    if (c.type() == pugi::node_element) positions_[c.internal_object()] = ++seen[c.name()];
+  return positions_[n.internal_object()];
 }
 
 std::string Record::path_of(pugi::xml_node owner, pugi::xml_attribute a) const {

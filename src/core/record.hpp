@@ -7,6 +7,7 @@
 // CSV) from a side table filled as the tree is built.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,6 +36,10 @@ class SourceMap {
   Loc at_offset(size_t off) const;
   std::string_view xml_text_;
   Loc xml_start_;
+  // Positions already counted, by offset. Each question counts on from the nearest answer before it
+  // instead of from the activity's start: a one-line activity with 100,000 findings would otherwise
+  // count its whole text once per finding.
+  mutable std::map<size_t, Loc> counted_;
   const char* xml_buffer_ = nullptr;
   std::unordered_map<const void*, Loc> table_;
 };
@@ -65,6 +70,29 @@ struct Record {
   // `/iati-activities/iati-activity[3]/budget[1]/value[1]`: positions among same-name siblings, as XPath counts.
   std::string path_of(pugi::xml_node n) const;
   std::string path_of(pugi::xml_node owner, pugi::xml_attribute a) const;
+
+ private:
+  friend class ReadOnlyTree;
+  uint32_t position_among_siblings(pugi::xml_node n) const;
+  // Set while a ReadOnlyTree holds: each node's position among same-name siblings, counted once per parent.
+  mutable std::unordered_map<const void*, uint32_t> positions_;
+  mutable bool tree_fixed_ = false;
+};
+
+// While it lives, nothing changes `r`'s tree, so path_of may remember sibling positions: without that,
+// paths for findings on 100,000 sibling elements would recount the siblings once per finding.
+class ReadOnlyTree {
+ public:
+  explicit ReadOnlyTree(const Record& r) : r_(r) { r_.tree_fixed_ = true; }
+  ~ReadOnlyTree() {
+    r_.tree_fixed_ = false;
+    r_.positions_.clear();
+  }
+  ReadOnlyTree(const ReadOnlyTree&) = delete;
+  ReadOnlyTree& operator=(const ReadOnlyTree&) = delete;
+
+ private:
+  const Record& r_;
 };
 
 // Receives a file: begin once, then each record in input order, then end with the trailer (root children
