@@ -72,3 +72,21 @@ TEST_CASE("CSV round trip: official should-pass activity suites", "[csv][roundtr
   check_folder(shared / "iati/schema-tests/should-pass/iati-activities", true);
   check_folder(shared / "iati/schema-tests/activity-tests/should-pass", true);
 }
+
+TEST_CASE("csv writer: 100000 siblings are numbered without counting back from each one", "[csv][limits]") {
+  const int n = 100000;
+  std::string xml = "<iati-activities version='2.03'><iati-activity><iati-identifier>XM-1</iati-identifier>";
+  for (int i = 1; i <= n; ++i) xml += "<transaction><value>" + std::to_string(i) + "</value></transaction>";
+  xml += "</iati-activity></iati-activities>";
+  Converted c = convert_text(xml, "xml", "csv");
+  REQUIRE(c.result == ReadResult::Ok);
+  std::string heading = c.text.substr(0, c.text.find('\n'));
+  CHECK(heading.find(",transaction[1]/value,") != std::string::npos);
+  CHECK(heading.find(",transaction[100000]/value,") != std::string::npos);
+  // The last value sits under the last transaction's heading.
+  size_t columns = static_cast<size_t>(std::count(heading.begin(), heading.begin() + static_cast<long>(heading.find(",transaction[100000]/value,")), ','));
+  std::string row = c.text.substr(c.text.find('\n') + 1);
+  size_t at = 0;
+  for (size_t k = 0; k < columns + 1; ++k) at = row.find(',', at) + 1;
+  CHECK(row.substr(at, row.find(',', at) - at) == "100000");
+}

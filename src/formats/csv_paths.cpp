@@ -3,6 +3,8 @@
 
 #include <cctype>
 #include <cstring>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/xml_name.hpp"
 
@@ -60,7 +62,13 @@ size_t flatten_element(pugi::xml_node el, const ElementDef* def, std::vector<Ste
   std::string order;
   size_t narratives = 0;
   bool fragment_only = false;
+  // Ordinals are counted as the children go by (ordinal_of from each child would be quadratic in the
+  // siblings). Every node with the name counts, as pugixml's name lookups do when the cells are read back.
+  std::unordered_map<std::string_view, uint32_t> by_name;
+  std::unordered_map<std::string, uint32_t> by_lang;  // narratives, by xml:lang
   for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling()) {
+    uint32_t same_name = ++by_name[c.name()];
+    uint32_t same_lang = is_narrative(c.name()) ? ++by_lang[lang_of(c)] : 0;
     if (c.type() == pugi::node_comment || c.type() == pugi::node_pi) {
       out.fragments.push_back({steps, serialize_xml(c)});
       continue;
@@ -68,10 +76,9 @@ size_t flatten_element(pugi::xml_node el, const ElementDef* def, std::vector<Ste
     if (c.type() != pugi::node_element) continue;
     const char* name = c.name();
     const ElementDef* cd = def && !std::strchr(name, ':') ? def->child(name) : nullptr;
-    Step s{name, ordinal_of(c), false, {}};
+    Step s{name, is_narrative(name) ? same_lang : same_name, false, {}};
     if (!cd) {  // unknown or foreign: kept whole, addressed by its position among same-name siblings
-      s.ordinal = 1;
-      for (pugi::xml_node p = c.previous_sibling(name); p; p = p.previous_sibling(name)) ++s.ordinal;
+      s.ordinal = same_name;
       // A narrative where the schema has none: narrative[*][N], since a bare narrative[N] means the Nth
       // narrative without a language and would not find this one again once its xml:lang is merged back.
       if (is_narrative(name)) {
