@@ -90,3 +90,19 @@ TEST_CASE("csv writer: 100000 siblings are numbered without counting back from e
   for (size_t k = 0; k < columns + 1; ++k) at = row.find(',', at) + 1;
   CHECK(row.substr(at, row.find(',', at) - at) == "100000");
 }
+
+TEST_CASE("csv reader: 100000 siblings are found without counting from the first one", "[csv][limits]") {
+  // Both layouts: the wide file names transaction[100000] in a heading, the package in a key column.
+  const int n = 100000;
+  std::string xml = "<iati-activities version='2.03'><iati-activity><iati-identifier>XM-1</iati-identifier>";
+  for (int i = 1; i <= n; ++i) xml += "<transaction><value>" + std::to_string(i) + "</value></transaction>";
+  xml += "</iati-activity></iati-activities>";
+  for (const char* layout : {"csv", "csv-dir"}) {
+    Scratch s;
+    Through x = convert_through(xml, "xml", layout, "xml", s.path);
+    INFO(layout << ": " << first_diag(x.diags));
+    REQUIRE(x.there == ReadResult::Ok);
+    REQUIRE(x.back == ReadResult::Ok);
+    CHECK(canonical_xml(x.text) == canonical_xml(xml));
+  }
+}

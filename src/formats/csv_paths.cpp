@@ -15,6 +15,9 @@ namespace {
 constexpr const char* kLang = "xml:lang";
 // A cell for ordinal n creates the n-1 siblings before it when they are missing: bound what a heading can ask.
 constexpr size_t kMaxOrdinalDigits = 6;
+// Empty siblings an activity may be left with beyond its values: a hand-edited file with a row or column taken
+// out still reads (the gaps are then reported by validation), a short file cannot make millions of elements.
+constexpr size_t kSpareHoles = 8;
 
 bool is_narrative(const char* name) { return std::strcmp(name, "narrative") == 0; }
 
@@ -259,33 +262,69 @@ void flatten(pugi::xml_node activity, const ElementDef* def, FlatRecord& out) {
   if (flatten_element(activity, def, steps, out) == 0) out.fragments.push_back({steps, "<iati-activity/>"});
 }
 
-pugi::xml_node ensure_path(pugi::xml_node root, const std::vector<Step>& steps) {
-  pugi::xml_node cur = root;
+void ActivityBuilder::begin(pugi::xml_node activity, size_t values) {
+  activity_ = activity;
+  values_ = values;
+  holes_left_ = values + kSpareHoles;
+  kids_.clear();
+}
+
+pugi::xml_node ActivityBuilder::at(const std::vector<Step>& steps, std::string* why) {
+  pugi::xml_node cur = activity_;
   for (const Step& s : steps) {
-    bool positional = s.narrative && s.lang == "*";
-    uint32_t seen = 0;
-    pugi::xml_node found;
-    for (pugi::xml_node c = cur.child(s.name.c_str()); c; c = c.next_sibling(s.name.c_str())) {
-      if (s.narrative && !positional && lang_of(c) != s.lang) continue;
-      if (++seen == s.ordinal) {
-        found = c;
-        break;
-      }
-    }
-    while (!found) {
-      pugi::xml_node n = cur.append_child(s.name.c_str());
-      if (s.narrative && !positional && !s.lang.empty()) n.append_attribute(kLang).set_value(s.lang.c_str());
-      if (++seen == s.ordinal) found = n;
-    }
-    cur = found;
+    cur = s.narrative ? narrative_at(cur, s, why) : element_at(cur, s, why);
+    if (!cur) return {};
   }
   return cur;
 }
 
-std::string unflatten_cell(pugi::xml_node activity, const Cell& c) {
+pugi::xml_node ActivityBuilder::element_at(pugi::xml_node parent, const Step& s, std::string* why) {
+  auto& by_name = kids_[parent.internal_object()];
+  auto it = by_name.find(s.name);
+  if (it == by_name.end()) {
+    it = by_name.emplace(s.name, std::vector<pugi::xml_node>{}).first;
+    for (pugi::xml_node c = parent.child(s.name.c_str()); c; c = c.next_sibling(s.name.c_str())) it->second.push_back(c);
+  }
+  std::vector<pugi::xml_node>& same = it->second;
+  if (s.ordinal <= same.size()) return same[s.ordinal - 1];
+  if (!make_room(s, static_cast<uint32_t>(same.size()), why)) return {};
+  while (same.size() < s.ordinal) same.push_back(parent.append_child(s.name.c_str()));
+  return same.back();
+}
+
+pugi::xml_node ActivityBuilder::narrative_at(pugi::xml_node parent, const Step& s, std::string* why) {
+  bool positional = s.lang == "*";
+  uint32_t seen = 0;
+  for (pugi::xml_node c = parent.child("narrative"); c; c = c.next_sibling("narrative"))
+    if ((positional || lang_of(c) == s.lang) && ++seen == s.ordinal) return c;
+  if (!make_room(s, seen, why)) return {};
+  pugi::xml_node n;
+  for (; seen < s.ordinal; ++seen) {
+    n = parent.append_child("narrative");
+    if (!positional && !s.lang.empty()) n.append_attribute(kLang).set_value(s.lang.c_str());
+  }
+  return n;
+}
+
+bool ActivityBuilder::make_room(const Step& s, uint32_t have, std::string* why) {
+  size_t holes = s.ordinal - 1 - have;
+  if (holes <= holes_left_) {
+    holes_left_ -= holes;
+    return true;
+  }
+  if (why)
+    *why = "<" + s.name + "> number " + std::to_string(s.ordinal) + " (counting from 1) would leave " + std::to_string(holes) +
+           " empty <" + s.name + "> elements before it, more than this activity's " + std::to_string(values_) +
+           " values can fill (is a row or column missing?)";
+  return false;
+}
+
+std::string ActivityBuilder::cell(const Cell& c) {
   if (c.value.empty()) return {};  // an empty cell is absent
   if (c.path.attr == "#order") return "narrative order cells are applied after the record is built";
-  pugi::xml_node el = ensure_path(activity, c.path.steps);
+  std::string why;
+  pugi::xml_node el = at(c.path.steps, &why);
+  if (!el) return why;
   if (c.path.attr.empty()) {
     for (pugi::xml_node t = el.first_child(); t; t = t.next_sibling())
       if (is_chardata(t)) return "the text of this element is given twice";
@@ -303,15 +342,18 @@ pugi::xml_parse_result load_xml_piece(pugi::xml_document& doc, std::string_view 
   return doc.load_buffer(kept.data(), kept.size(), flags, pugi::encoding_utf8);
 }
 
-std::string unflatten_fragment(pugi::xml_node activity, const Fragment& f) {
+std::string ActivityBuilder::fragment(const Fragment& f) {
   pugi::xml_document doc;
   pugi::xml_parse_result r = load_xml_piece(doc, f.xml,
                                             pugi::parse_default | pugi::parse_fragment | pugi::parse_comments |
                                                 pugi::parse_pi | pugi::parse_ws_pcdata_single);
   if (!r) return std::string("the XML fragment is not well-formed: ") + r.description();
-  pugi::xml_node el = ensure_path(activity, f.at);
+  std::string why;
+  pugi::xml_node el = at(f.at, &why);
+  if (!el) return why;
   pugi::xml_node top = doc.first_child();
   if (!top) return {};
+  kids_.erase(el.internal_object());  // its children change: number them again when next asked
   if (top.type() != pugi::node_element) {
     for (pugi::xml_node n : doc.children()) el.append_copy(n);
     return {};
@@ -323,8 +365,10 @@ std::string unflatten_fragment(pugi::xml_node activity, const Fragment& f) {
   return {};
 }
 
-void apply_narrative_order(pugi::xml_node activity, const NarrativeOrder& o) {
-  pugi::xml_node el = ensure_path(activity, o.at);
+std::string ActivityBuilder::order(const NarrativeOrder& o) {
+  std::string why;
+  pugi::xml_node el = at(o.at, &why);
+  if (!el) return why;
   // Labels first: moving a narrative changes the ordinals of the others.
   std::vector<std::pair<std::string, pugi::xml_node>> narratives;
   for (pugi::xml_node c = el.child("narrative"); c; c = c.next_sibling("narrative"))
@@ -343,6 +387,7 @@ void apply_narrative_order(pugi::xml_node activity, const NarrativeOrder& o) {
     }
     i = j + 1;
   }
+  return {};
 }
 
 }  // namespace projconv

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <pugixml.hpp>
@@ -67,17 +68,35 @@ struct FlatRecord {
 // needed (it knows the column order).
 void flatten(pugi::xml_node activity, const ElementDef* def, FlatRecord& out);
 
-// Rebuilds an activity element from cells, fragments and narrative orders (the inverse of flatten).
-// Returns an empty string on success, or what is wrong with a cell (for a located diagnostic).
-std::string unflatten_cell(pugi::xml_node activity, const Cell& c);
-std::string unflatten_fragment(pugi::xml_node activity, const Fragment& f);
+// Rebuilds one activity from cells, fragments and narrative orders (the inverse of flatten). Methods that can
+// fail return an empty string on success, or what is wrong with the cell (for a located diagnostic).
+class ActivityBuilder {
+ public:
+  // Starts on a new activity element. A cell for ordinal n makes the missing siblings before it; together those
+  // empty elements may not outnumber the record's `values` (plus a few), so a short file cannot ask for millions.
+  void begin(pugi::xml_node activity, size_t values);
+  std::string cell(const Cell& c);
+  std::string fragment(const Fragment& f);
+  std::string order(const NarrativeOrder& o);
+  // The element at `steps`, made (with any missing earlier siblings) when absent; null, with `why` set, when
+  // that would leave more empty elements than the record's values allow.
+  pugi::xml_node at(const std::vector<Step>& steps, std::string* why = nullptr);
+
+ private:
+  pugi::xml_node element_at(pugi::xml_node parent, const Step& s, std::string* why);
+  pugi::xml_node narrative_at(pugi::xml_node parent, const Step& s, std::string* why);
+  bool make_room(const Step& s, uint32_t have, std::string* why);
+
+  pugi::xml_node activity_;
+  size_t holes_left_ = 0, values_ = 0;
+  // Each parent's children by element name, numbered once: a record with many siblings builds in linear time.
+  // Narratives are looked up afresh, as a later cell may set their language.
+  std::unordered_map<const void*, std::unordered_map<std::string, std::vector<pugi::xml_node>>> kids_;
+};
+
 // Parses a piece of XML from a cell. pugixml skips a leading U+FEFF as a byte order mark; in a cell it is
 // text, so it is kept.
 pugi::xml_parse_result load_xml_piece(pugi::xml_document& doc, std::string_view xml, unsigned flags);
-void apply_narrative_order(pugi::xml_node activity, const NarrativeOrder& o);
-
-// The element at `steps` under `root`, created (with any missing earlier siblings) when absent.
-pugi::xml_node ensure_path(pugi::xml_node root, const std::vector<Step>& steps);
 
 // A node as XML text, exactly (no indentation added).
 std::string serialize_xml(pugi::xml_node n);

@@ -127,17 +127,17 @@ class CsvRecordReader {
         why = unwrap_fragments(v, fs);
         for (Fragment& f : fs) {
           f.at.insert(f.at.begin(), base.begin(), base.end());
-          if (why.empty()) why = unflatten_fragment(act, f);
+          if (why.empty()) why = builder_.fragment(f);
         }
       } else if (h.kind == Heading::Path && h.path.attr == "#order") {
         // Narrative order applies once every narrative of the record exists.
         std::vector<Step> at = base;
         at.insert(at.end(), h.path.steps.begin(), h.path.steps.end());
-        orders_.push_back({at, v});
+        if (builder_.at(at, &why)) orders_.push_back({at, v});
       } else if (h.kind == Heading::Path) {
         Cell c{h.path, v};
         c.path.steps.insert(c.path.steps.begin(), base.begin(), base.end());
-        why = unflatten_cell(act, c);
+        why = builder_.cell(c);
         if (why.empty()) locate(r, act, c, row, col, package_ ? file_id_ : 0, h.text);
         if (why.empty() && looks_like_formula(v))
           rep_.report(diag("csv-formula", file, row, col, raw_heading(i)).fact("value", v));
@@ -155,7 +155,7 @@ class CsvRecordReader {
   // Applies what had to wait for the whole record (narrative order cells); false (reported) when what the cells built breaks the namespace rules the
   // XML reader applies (an element prefixed xmlns, say), as XML written from it could not be read back.
   bool finish_record(Record& r, const std::string& file) {
-    for (const NarrativeOrder& o : orders_) apply_narrative_order(r.activity(), o);
+    for (const NarrativeOrder& o : orders_) builder_.order(o);  // its element was made when the cell was read
     orders_.clear();
     HygieneProblem p = check_built_tree(r.activity().parent(), r.activity());
     if (!p.code || p.node == r.activity().parent()) return true;  // the root's own: file_level_ok says it
@@ -178,6 +178,10 @@ class CsvRecordReader {
     return false;
   }
 
+  // Starts building a record that has `values` non-empty cells in all.
+  void begin_record(Record& r, size_t values) { builder_.begin(r.activity(), values); }
+  ActivityBuilder& builder() { return builder_; }
+
   std::string raw_heading(size_t i) const {
     return i < heading_text_.size() ? heading_text_[i] : std::to_string(i + 1);
   }
@@ -185,9 +189,9 @@ class CsvRecordReader {
 
  private:
   // Diagnostics about this value point at its cell.
-  static void locate(Record& r, pugi::xml_node act, const Cell& c, const CsvRow& row, uint32_t col, uint32_t file,
-                     uint32_t heading) {
-    pugi::xml_node el = ensure_path(act, c.path.steps);
+  void locate(Record& r, pugi::xml_node act, const Cell& c, const CsvRow& row, uint32_t col, uint32_t file,
+              uint32_t heading) {
+    pugi::xml_node el = builder_.at(c.path.steps);
     Loc at{static_cast<uint32_t>(row.line), col, file, heading};
     if (!c.path.attr.empty())
       if (pugi::xml_attribute a = el.attribute(c.path.attr.c_str())) r.where.set(a.internal_object(), at);
@@ -199,6 +203,7 @@ class CsvRecordReader {
   }
 
   Reporter& rep_;
+  ActivityBuilder builder_;
   std::vector<std::string> heading_text_;
   std::vector<NarrativeOrder> orders_;
   uint32_t file_id_ = 0;
@@ -247,10 +252,10 @@ ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt
       continue;
     }
     // File-level values ride on the first row; content after the activities (#after) may come on the last.
-    bool activity_cells = false;
+    size_t activity_cells = 0;
     for (size_t i = 0; i < hs.size(); ++i) {
       if (hs[i].kind != Heading::FileLevel) {
-        activity_cells = activity_cells || !row.cells[i].empty();
+        activity_cells += !row.cells[i].empty();
         continue;
       }
       const std::string& key = hs[i].key;
@@ -268,6 +273,7 @@ ReadResult read_csv(Source& in, Sink& out, Reporter& rep, const ReadOptions& opt
     }
     if (!activity_cells) continue;
     new_record(r, header);
+    rr.begin_record(r, activity_cells);
     ++r.index;
     r.where.set(r.activity().internal_object(), {static_cast<uint32_t>(row.line), 1});  // the row, for whole-activity findings
     if (!rr.apply_row(r, row, hs, opt.file, {}, nullptr)) ok = false;
@@ -302,6 +308,24 @@ struct TableReader {
   bool has_row = false;
   bool fragments = false;  // _xml.csv
 };
+
+// A table row waiting for the rest of its activity's rows.
+struct TableRow {
+  CsvRow row;
+  std::vector<uint32_t> key;  // the numbers in the key columns after iati-activity#
+  size_t bad_key = 0;         // the 1-based column of a key that is not a number from 1, or 0
+};
+
+// Reads the key columns of a table row; the column of the first bad one, or 0.
+size_t parse_key(const CsvRow& row, size_t keys, std::vector<uint32_t>& key) {
+  for (size_t k = 2; k < keys && k < row.cells.size(); ++k) {
+    const std::string& v = row.cells[k];
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 9 || std::stoul(v) == 0)
+      return k + 1;
+    key.push_back(static_cast<uint32_t>(std::stoul(v)));
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -411,63 +435,71 @@ ReadResult read_csv_dir(Source&, Sink& out, Reporter& rep, const ReadOptions& op
     new_record(r, header);
     ++r.index;
     r.where.set(r.activity().internal_object(), {static_cast<uint32_t>(arow.line), 1, intern_loc_file(main->file)});
+    // This activity's rows of every table, gathered first: all of the record's values bound the gaps its keys
+    // may leave, so a table sorted by another column (key 5 before keys 1 to 4) still reads.
+    size_t values = !id.empty();
+    for (size_t k = 2; k < arow.cells.size(); ++k) values += !arow.cells[k].empty();
+    std::vector<std::vector<TableRow>> rows(tables.size());
+    for (size_t ti = 0; ti < tables.size(); ++ti) {
+      TableReader& t = *tables[ti];
+      while (t.has_row && t.row.cells.size() > 1 && t.row.cells[1] == ordinal) {
+        TableRow tr;
+        tr.row = std::move(t.row);
+        for (size_t k = t.fragments ? 3 : t.keys; k < tr.row.cells.size(); ++k) values += !tr.row.cells[k].empty();
+        if (!t.fragments) tr.bad_key = parse_key(tr.row, t.keys, tr.key);
+        rows[ti].push_back(std::move(tr));
+        t.has_row = t.csv->next(t.row);
+      }
+    }
+    rr.begin_record(r, values);
     rr.set_heading_text(main->heading_text);
     // In activity.csv the key column is the activity's own iati-identifier.
-    if (!id.empty()) unflatten_cell(r.activity(), {{{{"iati-identifier", 1, false, {}}}, ""}, id});
+    if (!id.empty()) rr.builder().cell({{{{"iati-identifier", 1, false, {}}}, ""}, id});
     if (!rr.apply_row(r, arow, main->hs, main->file, {}, nullptr)) ok = false;
-    for (auto& t : tables) {
+    for (size_t ti = 0; ti < tables.size(); ++ti) {
+      TableReader& t = *tables[ti];
       std::set<std::vector<uint32_t>> keys_seen;
-      while (t->has_row && t->row.cells.size() > 1 && t->row.cells[1] == ordinal) {
-        CsvRow& row = t->row;
+      for (TableRow& tr : rows[ti]) {
+        CsvRow& row = tr.row;
         if (!row.cells.empty() && row.cells[0] != id) {
-          rep.report(rr.diag("csv-key-mismatch", t->file, row, 1, "iati-identifier").fact("value", row.cells[0]).fact("expected", id));
+          rep.report(rr.diag("csv-key-mismatch", t.file, row, 1, "iati-identifier").fact("value", row.cells[0]).fact("expected", id));
           ok = false;
         }
-        if (t->fragments) {
+        if (t.fragments) {
           if (row.cells.size() != 4) {
-            rep.report(rr.diag("csv-ragged-row", t->file, row, 1, "").fact("found", std::to_string(row.cells.size())).fact("expected", "4"));
+            rep.report(rr.diag("csv-ragged-row", t.file, row, 1, "").fact("found", std::to_string(row.cells.size())).fact("expected", "4"));
             ok = false;
           } else {
             CellPath p;
             std::string why = row.cells[2].empty() ? std::string() : parse_path(row.cells[2], p);
-            if (why.empty()) why = unflatten_fragment(r.activity(), {p.steps, row.cells[3]});
+            if (why.empty()) why = rr.builder().fragment({p.steps, row.cells[3]});
             if (!why.empty()) {
-              rep.report(rr.diag("csv-bad-cell", t->file, row, 4, "xml").fact("value", row.cells[3]).fact("reason", why));
+              rep.report(rr.diag("csv-bad-cell", t.file, row, 4, "xml").fact("value", row.cells[3]).fact("reason", why));
               ok = false;
             }
           }
-        } else if (row.cells.size() != t->heading_text.size()) {
-          rep.report(rr.diag("csv-ragged-row", t->file, row, 1, "").fact("found", std::to_string(row.cells.size()))
-                         .fact("expected", std::to_string(t->heading_text.size())));
+        } else if (row.cells.size() != t.heading_text.size()) {
+          rep.report(rr.diag("csv-ragged-row", t.file, row, 1, "").fact("found", std::to_string(row.cells.size()))
+                         .fact("expected", std::to_string(t.heading_text.size())));
+          ok = false;
+        } else if (tr.bad_key) {
+          rep.report(rr.diag("csv-bad-key", t.file, row, static_cast<uint32_t>(tr.bad_key), t.heading_text[tr.bad_key - 1])
+                         .fact("value", row.cells[tr.bad_key - 1]));
+          ok = false;
+        } else if (!keys_seen.insert(tr.key).second) {
+          rep.report(rr.diag("csv-duplicate-key", t.file, row, 3, t.heading_text[2]).fact("value", row.cells[2]));
           ok = false;
         } else {
-          std::vector<uint32_t> key;
-          bool good_key = true;
-          for (size_t k = 2; k < t->keys; ++k) {
-            const std::string& v = row.cells[k];
-            if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 9 || std::stoul(v) == 0) {
-              rep.report(rr.diag("csv-bad-key", t->file, row, static_cast<uint32_t>(k + 1), t->heading_text[k]).fact("value", v));
-              ok = good_key = false;
-              break;
-            }
-            key.push_back(static_cast<uint32_t>(std::stoul(v)));
-          }
-          if (good_key && !keys_seen.insert(key).second) {
-            rep.report(rr.diag("csv-duplicate-key", t->file, row, 3, t->heading_text[2]).fact("value", row.cells[2]));
+          std::vector<Step> base;
+          std::string why = table_steps(t.name, tr.key, opt.schema->activity(), base);
+          if (!why.empty()) {
+            rep.report(rr.diag("csv-bad-cell", t.file, row, 1, t.name).fact("value", t.name).fact("reason", why));
             ok = false;
-          } else if (good_key) {
-            std::vector<Step> base;
-            std::string why = table_steps(t->name, key, opt.schema->activity(), base);
-            if (!why.empty()) {
-              rep.report(rr.diag("csv-bad-cell", t->file, row, 1, t->name).fact("value", t->name).fact("reason", why));
-              ok = false;
-            } else {
-              rr.set_heading_text(t->heading_text);
-              if (!rr.apply_row(r, row, t->hs, t->file, base, nullptr)) ok = false;
-            }
+          } else {
+            rr.set_heading_text(t.heading_text);
+            if (!rr.apply_row(r, row, t.hs, t.file, base, nullptr)) ok = false;
           }
         }
-        t->has_row = t->csv->next(t->row);
       }
     }
     if (rr.finish_record(r, main->file)) {
